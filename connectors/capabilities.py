@@ -1,0 +1,40 @@
+"""What a connector can do, as data: the engine wires flows from it, the CLI prints it and
+the contract suite iterates over it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+
+class Entity(StrEnum):
+    PRODUCT = "product"
+    CATEGORY = "category"
+    BRAND = "brand"
+    ATTRIBUTE = "attribute"
+    STOCK = "stock"
+    PRICE = "price"
+    ORDER = "order"
+
+
+class Operation(StrEnum):
+    READ = "read"
+    LIST_SINCE = "list_since"
+    GET_BY_CODE = "get_by_code"
+    WRITE = "write"
+    WEBHOOK = "webhook"
+
+
+@dataclass(frozen=True)
+class ConnectorSpec:
+    """A connector's declaration: its name, its settings model and its capability table."""
+
+    name: str
+    title: str
+    settings: type[BaseModel]
+    capabilities: dict[Entity, frozenset[Operation]] = field(default_factory=dict)
+
+    def can(self, entity: Entity, operation: Operation) -> bool:
+        return operation in self.capabilities.get(entity, frozenset())
