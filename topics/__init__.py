@@ -1,0 +1,1 @@
+"""Every Kafka topic of Ponte, declared once, as data (see ``topics.registry``)."""

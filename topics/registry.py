@@ -1,0 +1,54 @@
+"""The topics of Ponte. Agents import these objects, never topic-name strings.
+
+Keys keep the events of one entity in order while spreading a large store across partitions:
+every keyed topic uses ``"{integration_id}:{entity_key}"`` (see ``entity_key``).
+"""
+
+from __future__ import annotations
+
+from schemas.delivery import Delivery
+from schemas.envelope import EventEnvelope
+from schemas.integration import Integration
+from topics.spec import Cleanup, TopicSpec
+
+INTEGRATIONS = TopicSpec(
+    name="ponte.integrations",
+    key="integration id",
+    value=Integration,
+    partitions=3,
+    cleanup=Cleanup.COMPACT,
+    retention=None,
+)
+
+DELIVERIES = TopicSpec(
+    name="ponte.deliveries",
+    key="{integration_id}:{entity_key}",
+    value=Delivery,
+    partitions=12,
+    has_dead_letter=True,
+)
+
+ORDERS = TopicSpec(
+    name="ponte.orders",
+    key="{integration_id}:{entity_key}",
+    value=EventEnvelope,
+    partitions=12,
+    has_dead_letter=True,
+)
+
+DECLARED: tuple[TopicSpec, ...] = (INTEGRATIONS, DELIVERIES, ORDERS)
+
+
+def all_topics() -> list[TopicSpec]:
+    """Every topic to create, dead-letter topics included."""
+    specs: list[TopicSpec] = []
+    for spec in DECLARED:
+        specs.append(spec)
+        if spec.has_dead_letter:
+            specs.append(spec.dead_letter)
+    return specs
+
+
+def entity_key(integration_id: str, entity_key: str) -> str:
+    """The record key: one entity of one integration always lands on the same partition."""
+    return f"{integration_id}:{entity_key}"
