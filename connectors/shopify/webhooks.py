@@ -1,0 +1,107 @@
+"""Shopify webhook deliveries: HMAC verification and the delivery headers, as pure functions.
+
+Shopify signs the raw body bytes with the app's client secret (HMAC-SHA256, standard base64).
+Verify before parsing: re-encoded JSON does not hash the same.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+HMAC_HEADER = "X-Shopify-Hmac-Sha256"
+TOPIC_HEADER = "X-Shopify-Topic"
+SHOP_DOMAIN_HEADER = "X-Shopify-Shop-Domain"
+API_VERSION_HEADER = "X-Shopify-API-Version"
+WEBHOOK_ID_HEADER = "X-Shopify-Webhook-Id"
+EVENT_ID_HEADER = "X-Shopify-Event-Id"
+TRIGGERED_AT_HEADER = "X-Shopify-Triggered-At"
+
+# The ones Shopify's own library refuses a delivery without (lib/webhooks/validate.ts).
+REQUIRED_HEADERS = (
+    HMAC_HEADER,
+    TOPIC_HEADER,
+    SHOP_DOMAIN_HEADER,
+    API_VERSION_HEADER,
+    WEBHOOK_ID_HEADER,
+)
+
+
+class MissingWebhookHeader(ValueError):
+    """A delivery lacks a header Shopify always sends; it is not a genuine Shopify webhook."""
+
+    def __init__(self, header: str) -> None:
+        super().__init__(f"webhook delivery is missing the {header} header")
+        self.header = header
+
+
+def _as_bytes(value: bytes | str) -> bytes:
+    return value.encode() if isinstance(value, str) else value
+
+
+def sign(secret: bytes | str, raw_body: bytes) -> str:
+    """The `X-Shopify-Hmac-Sha256` value Shopify sends for ``raw_body`` signed with ``secret``."""
+    digest = hmac.new(_as_bytes(secret), raw_body, hashlib.sha256).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def shopify_signature_valid(
+    secrets: Sequence[bytes | str], raw_body: bytes, header_value: str | None
+) -> bool:
+    """True when ``header_value`` is the signature of ``raw_body`` under any of ``secrets``."""
+    if not header_value:
+        return False
+    received = header_value.strip().encode()
+    # Check every secret, not just until the first match, so timing does not reveal which one.
+    matches = [hmac.compare_digest(sign(s, raw_body).encode(), received) for s in secrets]
+    return any(matches)
+
+
+class ShopifyDeliveryHeaders(BaseModel):
+    """The headers of one webhook delivery that the engine keeps with the body."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    topic: str
+    shop_domain: str
+    webhook_id: str
+    api_version: str
+    hmac: str
+    event_id: str | None = None
+    triggered_at: datetime | None = None
+
+
+def _lookup(headers: Mapping[str, str], name: str) -> str | None:
+    wanted = name.lower()
+    for key, value in headers.items():
+        if key.lower() == wanted:
+            return value
+    return None
+
+
+def require_delivery_headers(headers: Mapping[str, str]) -> None:
+    """Raise MissingWebhookHeader naming the first required header that is absent or empty."""
+    for name in REQUIRED_HEADERS:
+        if not _lookup(headers, name):
+            raise MissingWebhookHeader(name)
+
+
+def parse_delivery_headers(headers: Mapping[str, str]) -> ShopifyDeliveryHeaders:
+    """Read a delivery's headers (any case); MissingWebhookHeader if a required one is absent."""
+    require_delivery_headers(headers)
+    return ShopifyDeliveryHeaders.model_validate(
+        {
+            "topic": _lookup(headers, TOPIC_HEADER),
+            "shop_domain": _lookup(headers, SHOP_DOMAIN_HEADER),
+            "webhook_id": _lookup(headers, WEBHOOK_ID_HEADER),
+            "api_version": _lookup(headers, API_VERSION_HEADER),
+            "hmac": _lookup(headers, HMAC_HEADER),
+            "event_id": _lookup(headers, EVENT_ID_HEADER) or None,
+            "triggered_at": _lookup(headers, TRIGGERED_AT_HEADER) or None,
+        }
+    )
