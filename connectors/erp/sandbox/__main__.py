@@ -1,0 +1,3 @@
+from connectors.erp.sandbox.server import main
+
+main()
