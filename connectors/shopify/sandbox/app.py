@@ -1,0 +1,50 @@
+"""Assembles the sandbox: state in SQLite, Admin API and control routes, the webhook sender."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from connectors.shopify.sandbox.admin import add_admin_routes, admin_gate
+from connectors.shopify.sandbox.config import SandboxConfig
+from connectors.shopify.sandbox.control import add_control_routes
+from connectors.shopify.sandbox.dispatch import WebhookDispatcher
+from connectors.shopify.sandbox.outbox import Outbox
+from connectors.shopify.sandbox.ratelimit import LeakyBuckets
+from connectors.shopify.sandbox.state import STATE, SandboxState, default_shop
+from connectors.shopify.sandbox.store import ShopStore, connect
+
+
+def build_app(config: SandboxConfig) -> web.Application:
+    """A ready-to-serve sandbox; the database opens and the sender starts with the app."""
+    app = web.Application(middlewares=[admin_gate])
+    add_admin_routes(app)
+    add_control_routes(app)
+
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        conn = connect(config.db_path)
+        store, outbox = ShopStore(conn), Outbox(conn)
+        if store.shop() is None:
+            store.save_shop(default_shop(config))
+        dispatcher = WebhookDispatcher(outbox, config)
+        app[STATE] = SandboxState(
+            config=config,
+            store=store,
+            outbox=outbox,
+            buckets=LeakyBuckets(size=config.bucket_size, leak_rate=config.leak_rate),
+            dispatcher=dispatcher,
+        )
+        sender = asyncio.create_task(dispatcher.run(), name="shopify-sandbox-webhooks")
+        try:
+            yield
+        finally:
+            sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sender
+            conn.close()
+
+    app.cleanup_ctx.append(lifecycle)
+    return app

@@ -1,0 +1,26 @@
+"""How one sandbox instance is set up (the CLI flags, as a frozen value)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+# Shopify's schedule is "8 retries over 4 hours, exponential"; 60 s doubling 8 times spans ~4.25 h.
+REAL_RETRY_BASE_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    """One fake shop: its identity, credentials, rate limit and webhook delivery policy."""
+
+    db_path: Path
+    shop_domain: str = "ponte-demo.myshopify.com"
+    token: str = "shpat_sandbox_token"
+    webhook_secret: str = "sandbox_webhook_secret"
+    api_version: str = "2026-04"
+    bucket_size: int = 40
+    leak_rate: float = 2.0
+    retry_base: float = REAL_RETRY_BASE_SECONDS
+    max_retries: int = 8
+    delivery_timeout: float = 5.0
+    connect_timeout: float = 1.0

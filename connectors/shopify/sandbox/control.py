@@ -1,0 +1,40 @@
+"""`/_sandbox/...`: the sandbox's own control surface for tests and demos. Not Shopify's API."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from connectors.shopify.sandbox.state import STATE, json_response
+
+CONTROL_PREFIX = "/_sandbox"
+
+
+async def list_deliveries(request: web.Request) -> web.Response:
+    """Every webhook delivery with its attempts, last status and whether it got through."""
+    outbox = request.app[STATE].outbox
+    return json_response({"deliveries": [d.summary() for d in outbox.all()]})
+
+
+async def redeliver(request: web.Request) -> web.Response:
+    """Send a delivery again, same Webhook-Id and Event-Id: the duplicate Shopify may send."""
+    state = request.app[STATE]
+    delivery_id = request.match_info["delivery_id"]
+    if not state.outbox.redeliver(delivery_id):
+        return json_response({"errors": "Not Found"}, status=404)
+    state.dispatcher.wake()
+    delivery = state.outbox.get(delivery_id)
+    return json_response({"delivery": delivery.summary() if delivery else None}, status=202)
+
+
+async def health(request: web.Request) -> web.Response:
+    state = request.app[STATE]
+    pending = sum(1 for d in state.outbox.all() if d.state == "pending")
+    return json_response(
+        {"status": "ok", "shop_domain": state.config.shop_domain, "pending_deliveries": pending}
+    )
+
+
+def add_control_routes(app: web.Application) -> None:
+    app.router.add_get(CONTROL_PREFIX + "/deliveries", list_deliveries)
+    app.router.add_post(CONTROL_PREFIX + "/redeliver/{delivery_id}", redeliver)
+    app.router.add_get(CONTROL_PREFIX + "/health", health)
