@@ -55,7 +55,11 @@ async def serve(host: str, port: int, config: SandboxConfig) -> None:
         loop.add_signal_handler(signum, stop.set)
     try:
         await web.TCPSite(runner, host, port).start()
-        print(f"Shopify sandbox for {config.shop_domain} on http://{host}:{port}", flush=True)
+        bound_host, bound_port = runner.addresses[0][:2]  # the real port when --port 0
+        print(
+            f"Shopify sandbox for {config.shop_domain} on http://{bound_host}:{bound_port}",
+            flush=True,
+        )
         await stop.wait()
     finally:
         await runner.cleanup()
