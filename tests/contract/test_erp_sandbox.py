@@ -12,10 +12,12 @@ import httpx
 import pytest
 
 from connectors.erp.client import ErpClient
+from connectors.erp.mapping import order_to_pedido
 from connectors.erp.sandbox import SandboxConfig, running_sandbox
 from connectors.erp.settings import ErpSettings
 from connectors.erp.situacao import Situacao
 from connectors.errors import AuthError, NotFound, Permanent, RateLimited, Retryable
+from tests.unit.test_erp_mapping import canonical_order
 
 TOKEN = "tenant-token-123"
 
@@ -107,6 +109,16 @@ async def test_created_order_is_found_by_platform_number_and_read_back_exactly(
     }
     assert str(stored["totalVenda"]) == "265.30"
     assert str(stored["_Itens"][0]["valor"]) == "129.90"
+
+
+async def test_mapped_canonical_order_round_trips_through_the_erp(erp: ErpClient) -> None:
+    sent = order_to_pedido(canonical_order(), situacao=Situacao.EM_ABERTO)
+    ref = await erp.create_order(sent)
+
+    assert await erp.find_order_by_platform_number("#1001") == ref
+    stored = await erp.get_order(ref.id)
+    assert stored == sent | {"id": ref.id, "numeroPedido": ref.numero_pedido, "_Ocorrencias": []}
+    assert [str(item["valor"]) for item in stored["_Itens"]] == ["129.90", "59.90"]
 
 
 async def test_platform_number_lookup_matches_exactly(erp: ErpClient) -> None:
