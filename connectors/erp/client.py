@@ -157,7 +157,12 @@ class ErpClient:
         url = f"{self._settings.base_url}{path}"
         try:
             response = await self._http.request(
-                method, url, params=params, content=content, headers=headers
+                method,
+                url,
+                params=params,
+                content=content,
+                headers=headers,
+                timeout=self._settings.timeout_seconds,
             )
         except httpx.TimeoutException as exc:
             raise Retryable(f"ERP did not answer {method} {path} in time") from exc

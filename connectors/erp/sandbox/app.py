@@ -80,10 +80,15 @@ async def api_gate(request: web.Request, handler: Handler) -> web.StreamResponse
 
 
 async def _post_faults(request: web.Request) -> web.Response:
-    body = json_exact.loads(await request.read())
-    status, count = int(body["status"]), int(body.get("count", 1))
-    retry_after = body.get("retry_after")
-    fault = Fault(status, None if retry_after is None else float(retry_after))
+    try:
+        body = json_exact.loads(await request.read())
+        status, count = int(body["status"]), int(body.get("count", 1))
+        retry_after = body.get("retry_after")
+        fault = Fault(status, None if retry_after is None else float(retry_after))
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise web.HTTPBadRequest(
+            text=f"expected {{status, count?, retry_after?}}: {exc!r}"
+        ) from exc
     request.app[FAULTS].extend([fault] * count)
     return json_response({"pending": len(request.app[FAULTS])})
 
