@@ -82,12 +82,20 @@ def resolve_jars(broker: LocalBroker) -> None:
         shutil.rmtree(broker.libs_dir)
     broker.libs_dir.mkdir(parents=True)
     command = [
-        "mvn", "-q", "-B", "-f", str(pom), "dependency:copy-dependencies",
-        "-DincludeScope=runtime", f"-DoutputDirectory={broker.libs_dir}",
+        "mvn",
+        "-q",
+        "-B",
+        "-f",
+        str(pom),
+        "dependency:copy-dependencies",
+        "-DincludeScope=runtime",
+        f"-DoutputDirectory={broker.libs_dir}",
     ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise BrokerError(f"mvn could not resolve Kafka:\n{result.stdout[-4000:]}{result.stderr[-2000:]}")
+        raise BrokerError(
+            f"mvn could not resolve Kafka:\n{result.stdout[-4000:]}{result.stderr[-2000:]}"
+        )
     stamp.write_text(digest)
 
 
@@ -96,33 +104,57 @@ def _java(broker: LocalBroker, main_class: str, *args: str) -> list[str]:
     if java is None:
         raise BrokerError("java is not installed; Kafka 4.x needs Java 17 or newer")
     return [
-        java, f"-Xmx{broker.heap}", f"-Xms{broker.heap}", "-XX:+UseG1GC",
+        java,
+        f"-Xmx{broker.heap}",
+        f"-Xms{broker.heap}",
+        "-XX:+UseG1GC",
         "-Djava.awt.headless=true",
         f"-Dlog4j2.configurationFile={KAFKA_DEPLOY / 'log4j2.properties'}",
-        "-cp", f"{broker.libs_dir}/*", main_class, *args,
+        "-cp",
+        f"{broker.libs_dir}/*",
+        main_class,
+        *args,
     ]
 
 
 def _render_properties(broker: LocalBroker) -> None:
     template = Template((KAFKA_DEPLOY / "server.properties.template").read_text())
-    broker.properties_file.write_text(template.substitute(
-        port=broker.port,
-        controller_port=broker.controller_port,
-        log_dirs=broker.data_dir / "logs",
-    ))
+    broker.properties_file.write_text(
+        template.substitute(
+            port=broker.port,
+            controller_port=broker.controller_port,
+            log_dirs=broker.data_dir / "logs",
+        )
+    )
 
 
 def _format_storage(broker: LocalBroker) -> None:
     if (broker.data_dir / "logs" / "meta.properties").exists():
         return
-    uuid = subprocess.run(
-        _java(broker, "kafka.tools.StorageTool", "random-uuid"),
-        capture_output=True, text=True, check=True,
-    ).stdout.strip().splitlines()[-1]
+    uuid = (
+        subprocess.run(
+            _java(broker, "kafka.tools.StorageTool", "random-uuid"),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     result = subprocess.run(
-        _java(broker, "kafka.tools.StorageTool", "format", "-t", uuid,
-              "-c", str(broker.properties_file), "--standalone"),
-        capture_output=True, text=True, check=False,
+        _java(
+            broker,
+            "kafka.tools.StorageTool",
+            "format",
+            "-t",
+            uuid,
+            "-c",
+            str(broker.properties_file),
+            "--standalone",
+        ),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise BrokerError(f"formatting KRaft storage failed:\n{result.stdout}{result.stderr}")
@@ -176,7 +208,9 @@ def start(broker: LocalBroker, wait_seconds: float = 90.0) -> str:
     with broker.log_file.open("ab") as log:
         process = subprocess.Popen(
             _java(broker, "kafka.Kafka", str(broker.properties_file)),
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
     broker.pid_file.write_text(str(process.pid))
@@ -185,7 +219,9 @@ def start(broker: LocalBroker, wait_seconds: float = 90.0) -> str:
         if process.poll() is not None:
             raise BrokerError(f"broker exited with {process.returncode}; see {broker.log_file}")
         if broker_answers(broker.bootstrap, timeout=2.0):
-            return f"broker started at {broker.bootstrap} (pid {process.pid}, data {broker.data_dir})"
+            return (
+                f"broker started at {broker.bootstrap} (pid {process.pid}, data {broker.data_dir})"
+            )
         time.sleep(0.5)
     process.terminate()
     raise BrokerError(f"broker did not answer within {wait_seconds:.0f}s; see {broker.log_file}")

@@ -1,0 +1,12 @@
+"""The flows of the engine, one per module; ``wire_agents`` registers them on the app explicitly."""
+
+from __future__ import annotations
+
+from engine.agents.deliveries import wire_deliveries
+from engine.agents.erp_orders import wire_erp_orders
+from engine.context import Engine
+
+
+def wire_agents(engine: Engine) -> None:
+    wire_deliveries(engine)
+    wire_erp_orders(engine)

@@ -1,0 +1,68 @@
+"""The Faust app of one worker: topics bound, agents and web views wired explicitly."""
+
+from __future__ import annotations
+
+import faust
+
+from connectors.erp.client import ErpClient
+from connectors.erp.settings import ErpSettings
+from engine.agents import wire_agents
+from engine.bindings import BoundTopics
+from engine.context import Engine
+from engine.registry import IntegrationRegistry
+from engine.sealing import CredentialSealer
+from engine.settings import EngineSettings
+from engine.web.admin import integrations_views
+from engine.web.ops import ops_views
+from engine.web.webhooks import shopify_webhook_view
+from topics.registry import INTEGRATIONS
+
+
+def create_engine(settings: EngineSettings) -> Engine:
+    app = faust.App(
+        settings.app_id,
+        broker=f"kafka://{settings.bootstrap_servers}",
+        store="memory://",
+        topic_partitions=12,
+        topic_replication_factor=settings.replication_factor,
+        topic_allow_declare=True,
+        producer_acks=-1,
+        consumer_auto_offset_reset="earliest",
+        web_enabled=True,
+        web_bind=settings.web_host,
+        web_port=settings.web_port,
+        web_host=settings.web_host,
+        datadir=str(settings.data_dir / settings.app_id),
+        web_application_options={"client_max_size": settings.max_body_bytes + 65536},
+    )
+    topics = BoundTopics(app, settings.namespace)
+    registry = IntegrationRegistry(settings.bootstrap_servers, topics.name(INTEGRATIONS))
+    app.service(registry)  # type: ignore[arg-type]  # instances are accepted too
+    engine = Engine(
+        settings=settings,
+        app=app,
+        topics=topics,
+        registry=registry,
+        sealer=CredentialSealer(settings.secret_key),
+        erp=ErpClient(
+            ErpSettings(
+                base_url=settings.erp_base_url,
+                api_token=settings.erp_token,
+                requests_per_second=settings.erp_requests_per_second,
+            )
+        ),
+    )
+    wire_agents(engine)
+    _wire_web(engine)
+    return engine
+
+
+def _wire_web(engine: Engine) -> None:
+    page = engine.app.page
+    page("/webhooks/shopify/{integration_id}")(shopify_webhook_view(engine))
+    integration_list, integration_detail = integrations_views(engine)
+    page("/api/v1/integrations")(integration_list)
+    page("/api/v1/integrations/{integration_id}")(integration_detail)
+    metrics, health = ops_views(engine)
+    page("/metrics")(metrics)
+    page("/health")(health)

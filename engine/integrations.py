@@ -1,0 +1,104 @@
+"""Integrations as data: creating a record from what an operator typed, and showing it back.
+
+Pure functions. Secret fields (SecretStr in the connector's settings model) are sealed into the
+record's ``credentials``; everything else is kept readable in ``connection``.
+"""
+
+from __future__ import annotations
+
+import re
+import typing
+import unicodedata
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from connectors.capabilities import ConnectorSpec
+from engine.sealing import CredentialSealer
+from schemas.integration import Automations, ConnectionValue, Integration, IntegrationSettings
+
+
+class IntegrationCreate(BaseModel):
+    """Body of POST /api/v1/integrations."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
+    platform: str
+    name: str = Field(min_length=1, max_length=120)
+    access: dict[str, Any] = Field(description="The platform's access fields (its settings model).")
+    settings: IntegrationSettings = IntegrationSettings()
+    automations: Automations = Automations()
+
+
+def secret_fields(settings_model: type[BaseModel]) -> frozenset[str]:
+    """Names of the fields declared as SecretStr (or SecretStr | None)."""
+    names = set()
+    for name, field in settings_model.model_fields.items():
+        annotation = field.annotation
+        members = typing.get_args(annotation) or (annotation,)
+        if SecretStr in members:
+            names.add(name)
+    return frozenset(names)
+
+
+def slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:63] or "integracao"
+
+
+def new_integration(
+    request: IntegrationCreate, connector: ConnectorSpec, sealer: CredentialSealer, now: datetime
+) -> Integration:
+    """Validate the access fields against the connector's settings and seal the secrets.
+
+    Raises pydantic.ValidationError naming the field at fault.
+    """
+    validated = connector.settings.model_validate(request.access)
+    secrets = secret_fields(connector.settings)
+    connection: dict[str, ConnectionValue] = {}
+    sealed: dict[str, str] = {}
+    for name in validated.model_fields_set | _defaults(validated):
+        value = getattr(validated, name)
+        if name in secrets:
+            if value is not None:
+                sealed[name] = value.get_secret_value()
+        else:
+            connection[name] = value
+    return Integration(
+        id=request.id or slug(request.name),
+        platform=connector.name,
+        name=request.name,
+        connection=connection,
+        credentials=sealer.seal(sealed),
+        sealed_fields=sorted(sealed),
+        settings=request.settings,
+        automations=request.automations,
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _defaults(model: BaseModel) -> set[str]:
+    return {name for name in type(model).model_fields if getattr(model, name) is not None}
+
+
+def connector_settings(
+    integration: Integration, connector: ConnectorSpec, sealer: CredentialSealer
+) -> Any:
+    """The connector's settings model of an integration, credentials opened."""
+    return connector.settings.model_validate(
+        {**integration.connection, **sealer.open(integration.credentials)}
+    )
+
+
+def public_view(integration: Integration, connector: ConnectorSpec) -> dict[str, Any]:
+    """What the admin API shows: secrets are write-only, only whether each one is set."""
+    view = integration.model_dump(mode="json", exclude={"credentials", "sealed_fields"})
+    view["credentials"] = {
+        name: "set" if name in integration.sealed_fields else "not set"
+        for name in sorted(secret_fields(connector.settings))
+    }
+    return view

@@ -1,0 +1,79 @@
+"""The engine's own configuration, read once from the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class KafkaSettings(BaseModel):
+    """Where the broker is and which namespace of topics to use (enough for `ponte topics`)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    bootstrap_servers: str = "127.0.0.1:9092"
+    namespace: str = ""
+    replication_factor: int = Field(1, ge=1)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> KafkaSettings:
+        return cls.model_validate(_ponte_env(cls, os.environ if environ is None else environ))
+
+
+def _ponte_env(model: type[BaseModel], env: Mapping[str, str]) -> dict[str, str]:
+    values = {
+        name: env[f"PONTE_{name.upper()}"]
+        for name in model.model_fields
+        if f"PONTE_{name.upper()}" in env
+    }
+    if "bootstrap_servers" not in values and "KAFKA_BOOTSTRAP_SERVERS" in env:
+        values["bootstrap_servers"] = env["KAFKA_BOOTSTRAP_SERVERS"]
+    return values
+
+
+class EngineSettings(BaseModel):
+    """Every knob of a worker; each maps to one PONTE_* environment variable."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    bootstrap_servers: str = Field("127.0.0.1:9092", description="Kafka bootstrap servers.")
+    namespace: str = Field("", description="Prefix of every topic and of the consumer group.")
+    web_host: str = Field("127.0.0.1", description="Address the engine's HTTP server binds.")
+    web_port: int = Field(8100, description="Port of webhooks, admin API and /metrics.")
+    public_url: str | None = Field(None, description="URL platforms use to reach the webhooks.")
+    admin_token: SecretStr = Field(description="Bearer token of the admin API.")
+    secret_key: SecretStr = Field(description="Fernet key that seals integration credentials.")
+    erp_base_url: str = Field("http://127.0.0.1:8101/api", description="ERP API root.")
+    erp_token: SecretStr = Field(description="ERP API token.")
+    erp_requests_per_second: float = Field(1.0, gt=0)
+    max_body_bytes: int = Field(
+        1_048_576, description="Largest webhook body accepted (413 past it)."
+    )
+    ack_timeout_seconds: float = Field(5.0, description="How long a webhook waits for Kafka's ack.")
+    sink_max_attempts: int = Field(
+        8, ge=1, description="Tries of a transient ERP failure before DLQ."
+    )
+    sink_backoff_base: float = Field(0.5, gt=0)
+    sink_backoff_cap: float = Field(30.0, gt=0)
+    replication_factor: int = Field(1, ge=1)
+    data_dir: Path = Field(REPO_ROOT / "var" / "engine", description="Worker state (table cache).")
+    fault_point: str | None = Field(
+        None, description="Test-only: a named point where the worker kills itself."
+    )
+
+    @property
+    def app_id(self) -> str:
+        return f"{self.namespace}-ponte" if self.namespace else "ponte"
+
+    @property
+    def webhook_base_url(self) -> str:
+        return self.public_url or f"http://{self.web_host}:{self.web_port}"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> EngineSettings:
+        return cls.model_validate(_ponte_env(cls, os.environ if environ is None else environ))

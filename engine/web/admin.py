@@ -1,0 +1,103 @@
+"""The minimal admin API: create and read integrations (bearer token)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from faust.web import Request, Response, View
+from pydantic import ValidationError
+
+from connectors.registry import PLATFORMS
+from engine.context import Engine
+from engine.integrations import IntegrationCreate, new_integration, public_view
+from engine.web.responses import bearer_matches, error_body, validation_details
+from schemas.codec import encode
+from schemas.integration import Integration
+from topics.registry import INTEGRATIONS
+
+READ_YOUR_WRITES_SECONDS = 10.0
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.status, self.body = status, error_body(code, message, **details)
+
+
+def _authorize(engine: Engine, request: Request) -> None:
+    if not bearer_matches(request.headers.get("Authorization"), engine.settings.admin_token):
+        raise ApiError(401, "unauthorized", "send Authorization: Bearer <admin token>")
+
+
+async def _json_body(request: Request) -> Any:
+    try:
+        return orjson.loads(await request.read())
+    except orjson.JSONDecodeError as exc:
+        raise ApiError(400, "malformed_json", f"the body is not JSON: {exc}") from exc
+
+
+def _view(integration: Integration) -> dict[str, Any]:
+    return public_view(integration, PLATFORMS[integration.platform])
+
+
+def integrations_views(engine: Engine) -> tuple[type[View], type[View]]:
+    class Guarded(View):
+        async def dispatch(self, request: Any) -> Any:
+            try:
+                _authorize(engine, request)
+                return await super().dispatch(request)
+            except ApiError as exc:
+                return self.json(exc.body, status=exc.status)
+
+    class IntegrationList(Guarded):
+        async def get(self, request: Request) -> Response:
+            return self.json({"integrations": [_view(i) for i in engine.registry.all()]})
+
+        async def post(self, request: Request) -> Response:
+            created = await create_integration(engine, await _json_body(request))
+            return self.json(_view(created), status=201)
+
+    class IntegrationDetail(Guarded):
+        async def get(self, request: Request, integration_id: str) -> Response:
+            integration = engine.registry.get(integration_id)
+            if integration is None:
+                raise ApiError(404, "not_found", f"no integration {integration_id!r}")
+            return self.json(_view(integration))
+
+    return IntegrationList, IntegrationDetail
+
+
+async def create_integration(engine: Engine, body: Any) -> Integration:
+    try:
+        request = IntegrationCreate.model_validate(body)
+    except ValidationError as exc:
+        raise ApiError(
+            400, "invalid", "the integration is not valid", fields=validation_details(exc)
+        ) from exc
+    connector = PLATFORMS.get(request.platform)
+    if connector is None:
+        known = ", ".join(sorted(PLATFORMS))
+        raise ApiError(
+            400, "unknown_platform", f"platform {request.platform!r} is not one of: {known}"
+        )
+    try:
+        integration = new_integration(request, connector, engine.sealer, datetime.now(UTC))
+    except ValidationError as exc:
+        raise ApiError(
+            400, "invalid_access", "the access fields are not valid", fields=validation_details(exc)
+        ) from exc
+    if engine.registry.get(integration.id) is not None:
+        raise ApiError(409, "exists", f"integration {integration.id!r} already exists")
+    topic = engine.topics[INTEGRATIONS]
+    await (await topic.send(key=integration.id.encode(), value=encode(integration)))
+    try:
+        await engine.registry.wait_for_version(
+            integration.id, integration.version, READ_YOUR_WRITES_SECONDS
+        )
+    except TimeoutError as exc:
+        raise ApiError(
+            503, "not_visible_yet", "saved, but not visible yet; read it again shortly"
+        ) from exc
+    return integration
