@@ -45,7 +45,8 @@ def secret_fields(settings_model: type[BaseModel]) -> frozenset[str]:
 
 def slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:63] or "integracao"
+    text = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:63]
+    return text if len(text) >= 2 else f"integracao-{text}".rstrip("-")
 
 
 def new_integration(

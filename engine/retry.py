@@ -16,7 +16,7 @@ def backoff_delay(
     attempt: int, *, base: float, cap: float, retry_after: float | None = None, jitter: float = 0.2
 ) -> float:
     """Seconds before attempt ``attempt + 1``: exponential with jitter, never shorter than Retry-After."""
-    exponential = min(cap, base * 2.0 ** (attempt - 1))
+    exponential = min(cap, base * 2.0 ** min(attempt - 1, 60))
     spread = exponential * jitter * (2 * random.random() - 1)
     delay = max(0.0, exponential + spread)
     if retry_after is not None:

@@ -5,13 +5,15 @@ Kept raw (headers and body as received) so the mapping can be replayed after a f
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from schemas.base import Canonical, Timestamp
 from schemas.envelope import SourceSystem
 
 
 class Delivery(Canonical):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)  # body kept byte for byte
+
     delivery_id: str = Field(description="Id of this delivery (the platform's, or ours).")
     event_id: str | None = Field(None, description="The platform's event id, shared by duplicates.")
     integration_id: str

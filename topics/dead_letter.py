@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from schemas.base import Canonical, Timestamp
 
 
 class DeadLetter(Canonical):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)  # value kept as it was
+
     source_topic: str
     source_partition: int
     source_offset: int

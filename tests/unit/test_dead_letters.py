@@ -86,14 +86,6 @@ def test_attempts_below_one_are_refused() -> None:
         record_of(event, attempts=0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "DeadLetter inherits Canonical's str_strip_whitespace=True (schemas/base.py), so the "
-        "failed record's value is not kept 'as it was': leading/trailing whitespace is stripped"
-    ),
-)
 def test_value_is_kept_exactly_as_it_was() -> None:
     event = Event(key=b"k", value=b'{"id": 1}\n', message=Message("ponte.deliveries", 0, 5))
     assert record_of(event).value == '{"id": 1}\n'

@@ -85,15 +85,6 @@ def test_body_content_is_kept() -> None:
     assert delivery.body.strip() == BODY.decode().strip()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "Delivery inherits Canonical's str_strip_whitespace=True (schemas/base.py), so "
-        "Delivery.body loses the sample's trailing newline: the stored body is no longer the "
-        "signed bytes (its HMAC no longer verifies on replay)"
-    ),
-)
 def test_body_is_stored_byte_for_byte() -> None:
     assert BODY.endswith(b"\n")
     delivery = shopify_delivery(

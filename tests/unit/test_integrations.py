@@ -116,15 +116,6 @@ def test_an_id_given_wins_over_the_slug(sealer: CredentialSealer) -> None:
     assert new_integration(request, SHOPIFY, sealer, NOW).id == "minha-loja"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValidationError,
-    reason=(
-        "slug() can return a 1-character id ('X' -> 'x') that Integration.id's pattern "
-        "^[a-z0-9][a-z0-9-]{1,62}$ refuses, so a valid name makes new_integration raise a "
-        "ValidationError about an 'id' the operator never sent"
-    ),
-)
 def test_a_one_letter_name_still_gets_a_valid_id(sealer: CredentialSealer) -> None:
     request = IntegrationCreate(
         platform="shopify",
