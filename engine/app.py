@@ -27,6 +27,9 @@ def create_engine(settings: EngineSettings) -> Engine:
         topic_replication_factor=settings.replication_factor,
         topic_allow_declare=True,
         producer_acks=-1,
+        # A crashed worker's partitions move after this long; Faust's default (60 s) stalls them.
+        broker_session_timeout=settings.session_timeout_seconds,
+        broker_heartbeat_interval=min(3.0, settings.session_timeout_seconds / 3),
         consumer_auto_offset_reset="earliest",
         web_enabled=True,
         web_bind=settings.web_host,

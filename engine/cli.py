@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(metavar="COMMAND")
 
     broker = commands.add_parser("broker", help="run a local single-node Kafka broker (KRaft)")
-    broker.add_argument("action", choices=["start", "stop", "status"])
+    broker.add_argument("action", choices=["start", "stop", "status", "fetch"])
     broker.add_argument("--port", type=int, help="listener port (default 9092 or PONTE_KAFKA_PORT)")
     broker.add_argument(
         "--data-dir", help="data directory (default var/kafka/data or PONTE_KAFKA_DATA_DIR)"
@@ -67,7 +67,10 @@ def _parser() -> argparse.ArgumentParser:
 def _broker(options: argparse.Namespace) -> int:
     broker = local_broker.LocalBroker.from_env(options.port, options.data_dir)
     try:
-        if options.action == "start":
+        if options.action == "fetch":
+            local_broker.resolve_jars(broker)
+            print(f"Kafka jars ready in {broker.libs_dir}")
+        elif options.action == "start":
             print(local_broker.start(broker))
         elif options.action == "stop":
             print(local_broker.stop(broker))

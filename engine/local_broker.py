@@ -9,6 +9,7 @@ SIGTERM for a controlled shutdown and waits for it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import os
 import shutil
@@ -165,11 +166,18 @@ def _running_pid(broker: LocalBroker) -> int | None:
         pid = int(broker.pid_file.read_text().strip())
     except (FileNotFoundError, ValueError):
         return None
+    _reap(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return None
     return pid
+
+
+def _reap(pid: int) -> None:
+    """Collect the broker if this process started it: an exited child stays a zombie until then."""
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
 
 
 def broker_answers(bootstrap: str, timeout: float = 3.0) -> bool:

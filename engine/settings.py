@@ -61,6 +61,9 @@ class EngineSettings(BaseModel):
     sink_backoff_base: float = Field(0.5, gt=0)
     sink_backoff_cap: float = Field(30.0, gt=0)
     replication_factor: int = Field(1, ge=1)
+    session_timeout_seconds: float = Field(
+        15.0, ge=6, description="Consumer group session timeout."
+    )
     data_dir: Path = Field(REPO_ROOT / "var" / "engine", description="Worker state (table cache).")
     fault_point: str | None = Field(
         None, description="Test-only: a named point where the worker kills itself."

@@ -82,11 +82,13 @@ class Process:
         if self.popen is None or not self.alive():
             return
         self.popen.send_signal(signal.SIGTERM)
+        started = time.monotonic()
         try:
             self.popen.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.popen.kill()
             self.popen.wait()
+        print(f"{self.name} stopped in {time.monotonic() - started:.1f}s", file=sys.stderr)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

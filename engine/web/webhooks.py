@@ -74,9 +74,12 @@ def shopify_webhook_view(engine: Engine) -> type[View]:
 
         async def _store(self, value: bytes, key: str) -> None:
             topic = engine.topics[DELIVERIES]
+
+            async def send_and_wait_for_ack() -> None:
+                await (await topic.send(key=key.encode(), value=value))
+
             try:
-                pending = await topic.send(key=key.encode(), value=value)
-                await asyncio.wait_for(pending, engine.settings.ack_timeout_seconds)
+                await asyncio.wait_for(send_and_wait_for_ack(), engine.settings.ack_timeout_seconds)
             except (TimeoutError, KafkaError, OSError) as exc:
                 log.warning("Kafka did not acknowledge a delivery in time: %r", exc)
                 raise Rejection(
