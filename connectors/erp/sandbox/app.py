@@ -101,8 +101,12 @@ async def _delete_faults(request: web.Request) -> web.Response:
 async def _orders_summary(request: web.Request) -> web.Response:
     store = request.app[STORE]
     orders = store.orders(offset=0, count=-1, from_date=None, to_date=None)
+    created = store.creation_times()
     keys = ("id", "numeroPedido", "numeroDaOrdemDeCompra", "situacao")
-    summary = [{key: order.get(key) for key in keys} for order in orders]
+    summary = [
+        {key: order.get(key) for key in keys} | {"created_at_ms": created.get(int(order["id"]))}
+        for order in orders
+    ]
     return json_response({"count": len(summary), "orders": summary})
 
 

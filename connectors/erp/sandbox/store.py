@@ -7,6 +7,7 @@ Calls are small indexed reads and single-row writes, run inline on the event loo
 from __future__ import annotations
 
 import sqlite3
+import time
 from typing import Any
 
 from connectors.erp import json_exact
@@ -22,6 +23,12 @@ CREATE TABLE IF NOT EXISTS pedidos (
 );
 CREATE INDEX IF NOT EXISTS pedidos_numero_oc ON pedidos (numero_oc);
 CREATE INDEX IF NOT EXISTS pedidos_data ON pedidos (data);
+-- Not part of the ERP: when the sandbox stored each order, for the control surface. A table of
+-- its own so a database file from before it existed still opens (old orders have no time).
+CREATE TABLE IF NOT EXISTS pedidos_criados (
+    id INTEGER PRIMARY KEY,
+    created_at_ms REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS produtos (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     doc TEXT NOT NULL
@@ -53,6 +60,10 @@ class SandboxStore:
                 (pedido.get("numeroDaOrdemDeCompra"), str(pedido["data"])[:10]),
             )
             order_id = int(cursor.lastrowid or 0)
+            self._db.execute(
+                "INSERT INTO pedidos_criados (id, created_at_ms) VALUES (?, ?)",
+                (order_id, time.time_ns() / 1e6),
+            )
             assigned = {"id": str(order_id), "numeroPedido": str(_NUMERO_PEDIDO_BASE + order_id)}
             stored = assigned | {k: v for k, v in pedido.items() if k not in assigned}
             self._write(order_id, stored)
@@ -82,6 +93,11 @@ class SandboxStore:
             (from_date, to_date, count, offset),
         ).fetchall()
         return [_document(doc) for (doc,) in rows]
+
+    def creation_times(self) -> dict[int, float]:
+        """Order id -> wall-clock time the sandbox stored it, in ms since the epoch."""
+        rows = self._db.execute("SELECT id, created_at_ms FROM pedidos_criados").fetchall()
+        return {int(order_id): float(created) for order_id, created in rows}
 
     def order_count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM pedidos").fetchone()[0])
