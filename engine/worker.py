@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 
 import faust
@@ -31,6 +32,8 @@ def run_worker() -> int:
     )
     (settings.data_dir / settings.app_id).mkdir(parents=True, exist_ok=True)
     engine = create_engine(settings)
+    # One INFO line per ERP request would be two log lines per order.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     worker = faust.Worker(engine.app, loglevel="info", redirect_stdouts=False)
     worker.execute_from_commandline()
     return 0
