@@ -51,6 +51,7 @@ class ErpOrderRef(BaseModel):
     id: str
     numero_pedido: str | None = None
     numero_ordem_compra: str | None = None
+    origin_id: str | None = None
 
 
 def error_class(status: int) -> type[ConnectorError] | None:
@@ -208,11 +209,18 @@ class ErpClient:
                 "id": success[0]["id"],
                 "numeroPedido": success[0].get("codigo"),
                 "numeroDaOrdemDeCompra": pedido.get("numeroDaOrdemDeCompra"),
+                "idPedidoOrigem": pedido.get("idPedidoOrigem"),
             }
         )
 
-    async def find_order_by_platform_number(self, numero: str) -> ErpOrderRef | None:
-        """The order whose purchase-order number (`numeroDaOrdemDeCompra`) is `numero`."""
+    async def find_order_by_platform_number(
+        self, numero: str, origin_id: str | None = None
+    ) -> ErpOrderRef | None:
+        """The order whose purchase-order number (`numeroDaOrdemDeCompra`) is `numero`.
+
+        Two stores can both have an order "#1001": with `origin_id` (the platform's order id,
+        `idPedidoOrigem`) only the order of that origin matches.
+        """
         # Follows leovolpatto/EccosysApiClient (PedidosProxy.GetPedidoByNumeroOC): the filter
         # is a path segment, `GET /pedidos/numeroOC={n}`, answering a list that the client
         # filters again for an exact match. We do the same and treat 404 as "none".
@@ -222,7 +230,11 @@ class ErpClient:
             return None
         found = _parse(response)
         for pedido in found if isinstance(found, list) else []:
-            if isinstance(pedido, dict) and str(pedido.get("numeroDaOrdemDeCompra")) == numero:
+            if (
+                isinstance(pedido, dict)
+                and str(pedido.get("numeroDaOrdemDeCompra")) == numero
+                and (origin_id is None or str(pedido.get("idPedidoOrigem")) == origin_id)
+            ):
                 return _order_ref(pedido)
         return None
 
@@ -264,8 +276,10 @@ class ErpClient:
 def _order_ref(pedido: PedidoJson) -> ErpOrderRef:
     numero = pedido.get("numeroPedido")
     ordem = pedido.get("numeroDaOrdemDeCompra")
+    origem = pedido.get("idPedidoOrigem")
     return ErpOrderRef(
         id=str(pedido["id"]),
         numero_pedido=None if numero is None else str(numero),
         numero_ordem_compra=None if ordem is None else str(ordem),
+        origin_id=None if origem is None else str(origem),
     )

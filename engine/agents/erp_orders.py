@@ -83,7 +83,10 @@ async def place_order(engine: Engine, envelope: EventEnvelope) -> ErpOrderRef:
     """Create the ERP order unless the ERP already has one with this platform number."""
     assert isinstance(envelope.payload, OrderPlaced)
     order = envelope.payload.order
-    existing = await _timed("find_order", engine.erp.find_order_by_platform_number(order.number))
+    existing = await _timed(
+        "find_order",
+        engine.erp.find_order_by_platform_number(order.number, order.platform_order_id),
+    )
     if existing is not None:
         return existing
     integration = engine.registry.get(envelope.integration_id)

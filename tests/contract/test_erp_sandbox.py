@@ -127,6 +127,16 @@ async def test_platform_number_lookup_matches_exactly(erp: ErpClient) -> None:
     assert await erp.find_order_by_platform_number("#2001") is None
 
 
+async def test_two_stores_with_the_same_order_number_are_told_apart(erp: ErpClient) -> None:
+    first = await erp.create_order(pedido("#1001", idPedidoOrigem="loja-a-1"))
+    second = await erp.create_order(pedido("#1001", idPedidoOrigem="loja-b-1"))
+
+    assert (await erp.find_order_by_platform_number("#1001", "loja-a-1")) == first
+    assert (await erp.find_order_by_platform_number("#1001", "loja-b-1")) == second
+    assert await erp.find_order_by_platform_number("#1001", "loja-c-1") is None
+    assert second.origin_id == "loja-b-1"
+
+
 async def test_unknown_order_is_not_found(erp: ErpClient) -> None:
     with pytest.raises(NotFound):
         await erp.get_order("999999")
