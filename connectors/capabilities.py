@@ -3,8 +3,10 @@ the contract suite iterates over it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -35,6 +37,12 @@ class ConnectorSpec:
     title: str
     settings: type[BaseModel]
     capabilities: dict[Entity, frozenset[Operation]] = field(default_factory=dict)
+    client: Callable[[Any], Any] | None = None
+    """settings -> a connectors.contract.PlatformClient for that account."""
+    verify_notification: Callable[[Any, Any], Any] | None = None
+    """(InboundRequest, settings) -> Notification, or raises NotificationRefused."""
+    sandbox_kit: Callable[[], Any] | None = None
+    """() -> a connectors.contract.SandboxKit driving this platform's sandbox."""
 
     def can(self, entity: Entity, operation: Operation) -> bool:
         return operation in self.capabilities.get(entity, frozenset())
