@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from connectors.capabilities import ConnectorSpec
 from connectors.shopify.connector import SHOPIFY
+from connectors.tray.connector import TRAY
 
-PLATFORMS: dict[str, ConnectorSpec] = {spec.name: spec for spec in (SHOPIFY,)}
+PLATFORMS: dict[str, ConnectorSpec] = {spec.name: spec for spec in (SHOPIFY, TRAY)}
 
 
 def platform(name: str) -> ConnectorSpec:

@@ -1,0 +1,1 @@
+"""Tray (Tray Commerce / commercesuite) connector."""
