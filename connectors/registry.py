@@ -6,10 +6,12 @@ Adding a connector means adding it here; the engine, the CLI and the contract su
 from __future__ import annotations
 
 from connectors.capabilities import ConnectorSpec
+from connectors.nuvemshop.connector import NUVEMSHOP
 from connectors.shopify.connector import SHOPIFY
 from connectors.tray.connector import TRAY
+from connectors.vtex.connector import VTEX
 
-PLATFORMS: dict[str, ConnectorSpec] = {spec.name: spec for spec in (SHOPIFY, TRAY)}
+PLATFORMS: dict[str, ConnectorSpec] = {spec.name: spec for spec in (SHOPIFY, TRAY, NUVEMSHOP, VTEX)}
 
 
 def platform(name: str) -> ConnectorSpec:
