@@ -9,6 +9,7 @@ from connectors.erp.settings import ErpSettings
 from engine.agents import wire_agents
 from engine.bindings import BoundTopics
 from engine.context import Engine
+from engine.integrations import url_policy
 from engine.registry import IntegrationRegistry
 from engine.sealing import CredentialSealer
 from engine.settings import EngineSettings
@@ -48,10 +49,13 @@ def create_engine(settings: EngineSettings) -> Engine:
         registry=registry,
         sealer=CredentialSealer(settings.secret_key),
         erp=ErpClient(
-            ErpSettings(
-                base_url=settings.erp_base_url,
-                api_token=settings.erp_token,
-                requests_per_second=settings.erp_requests_per_second,
+            ErpSettings.model_validate(
+                {
+                    "base_url": settings.erp_base_url,
+                    "api_token": settings.erp_token,
+                    "requests_per_second": settings.erp_requests_per_second,
+                },
+                context=url_policy(settings.allow_private_urls),
             )
         ),
     )

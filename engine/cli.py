@@ -60,7 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(run=_demo)
 
-    commands.add_parser("sandbox", help="run a sandbox: `ponte sandbox erp|shopify --help`")
+    commands.add_parser(
+        "sandbox", help="run a platform's or the ERP's sandbox: `ponte sandbox NAME --help`"
+    )
     return parser
 
 
@@ -144,12 +146,14 @@ def _demo(options: argparse.Namespace) -> int:
 
 
 def _sandbox(args: list[str]) -> int:
-    if not args or args[0] not in {"erp", "shopify"}:
-        print("usage: ponte sandbox {erp,shopify} [--help]", file=sys.stderr)
+    from importlib import import_module
+
+    from connectors.registry import PLATFORMS
+
+    names = sorted({"erp", *PLATFORMS})
+    if not args or args[0] not in names:
+        print(f"usage: ponte sandbox {{{','.join(names)}}} [--help]", file=sys.stderr)
         return 2
-    if args[0] == "erp":
-        from connectors.erp.sandbox import main as sandbox_main
-    else:
-        from connectors.shopify.sandbox import main as sandbox_main
-    sandbox_main(args[1:])
+    # Every connector package has the same roles: connectors/<name>/sandbox exposes main(argv).
+    import_module(f"connectors.{args[0]}.sandbox").main(args[1:])
     return 0

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from pydantic import SecretStr
 
 from connectors.shopify.client import ShopifyClient
 from connectors.shopify.settings import ShopifySettings
 from engine import local_broker
+from engine.integrations import url_policy
 from engine.sealing import new_key
 from engine.settings import REPO_ROOT
 
@@ -180,6 +180,7 @@ def _start_services(
             "PONTE_ERP_BASE_URL": f"http://127.0.0.1:{ports.erp}/api",
             "PONTE_ERP_TOKEN": values["PONTE_ERP_TOKEN"],
             "PONTE_NAMESPACE": "demo",
+            "PONTE_ALLOW_PRIVATE_URLS": "true",  # the sandboxes live on loopback http
             "PONTE_DATA_DIR": str(DEMO_DIR / "engine"),
         },
     )
@@ -208,11 +209,14 @@ def _wait_http_ok(name: str, url: str, children: Children, timeout: float) -> No
 
 async def _place_demo_order(values: dict[str, str], ports: DemoPorts) -> tuple[str, str]:
     engine_url = f"http://127.0.0.1:{ports.engine}"
-    shop = ShopifySettings(
-        shop_domain=SHOP_DOMAIN,
-        admin_api_token=SecretStr(values["SHOPIFY_TOKEN"]),
-        webhook_secret=SecretStr(values["SHOPIFY_WEBHOOK_SECRET"]),
-        base_url=f"http://127.0.0.1:{ports.shopify}",
+    shop = ShopifySettings.model_validate(
+        {
+            "shop_domain": SHOP_DOMAIN,
+            "admin_api_token": values["SHOPIFY_TOKEN"],
+            "webhook_secret": values["SHOPIFY_WEBHOOK_SECRET"],
+            "base_url": f"http://127.0.0.1:{ports.shopify}",
+        },
+        context=url_policy(allow_private_urls=True),
     )
     await _ensure_integration(engine_url, values["PONTE_ADMIN_TOKEN"], shop, values)
     async with ShopifyClient(shop) as client:

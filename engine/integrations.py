@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from connectors.capabilities import ConnectorSpec
+from connectors.urls import PRIVATE_URLS_CONTEXT
 from engine.sealing import CredentialSealer
 from schemas.integration import Automations, ConnectionValue, Integration, IntegrationSettings
 
@@ -49,14 +50,26 @@ def slug(text: str) -> str:
     return text if len(text) >= 2 else f"integracao-{text}".rstrip("-")
 
 
+def url_policy(allow_private_urls: bool) -> dict[str, bool]:
+    """The validation context that tells settings models whether private URLs are allowed."""
+    return {PRIVATE_URLS_CONTEXT: allow_private_urls}
+
+
 def new_integration(
-    request: IntegrationCreate, connector: ConnectorSpec, sealer: CredentialSealer, now: datetime
+    request: IntegrationCreate,
+    connector: ConnectorSpec,
+    sealer: CredentialSealer,
+    now: datetime,
+    *,
+    allow_private_urls: bool = False,
 ) -> Integration:
     """Validate the access fields against the connector's settings and seal the secrets.
 
     Raises pydantic.ValidationError naming the field at fault.
     """
-    validated = connector.settings.model_validate(request.access)
+    validated = connector.settings.model_validate(
+        request.access, context=url_policy(allow_private_urls)
+    )
     secrets = secret_fields(connector.settings)
     connection: dict[str, ConnectionValue] = {}
     sealed: dict[str, str] = {}
@@ -87,11 +100,16 @@ def _defaults(model: BaseModel) -> set[str]:
 
 
 def connector_settings(
-    integration: Integration, connector: ConnectorSpec, sealer: CredentialSealer
+    integration: Integration,
+    connector: ConnectorSpec,
+    sealer: CredentialSealer,
+    *,
+    allow_private_urls: bool = False,
 ) -> Any:
     """The connector's settings model of an integration, credentials opened."""
     return connector.settings.model_validate(
-        {**integration.connection, **sealer.open(integration.credentials)}
+        {**integration.connection, **sealer.open(integration.credentials)},
+        context=url_policy(allow_private_urls),
     )
 
 

@@ -51,6 +51,10 @@ class EngineSettings(BaseModel):
     erp_base_url: str = Field("http://127.0.0.1:8101/api", description="ERP API root.")
     erp_token: SecretStr = Field(description="ERP API token.")
     erp_requests_per_second: float = Field(1.0, gt=0)
+    allow_private_urls: bool = Field(
+        False,
+        description="Sandbox/dev mode: accept http and private addresses for stores and the ERP.",
+    )
     max_body_bytes: int = Field(
         1_048_576, description="Largest webhook body accepted (413 past it)."
     )

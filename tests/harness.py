@@ -192,6 +192,7 @@ class Stack:
             "PONTE_SINK_BACKOFF_BASE": "0.05",
             "PONTE_SINK_BACKOFF_CAP": "1",
             "PONTE_DATA_DIR": str(self.workdir / "engine"),
+            "PONTE_ALLOW_PRIVATE_URLS": "true",
             **extra,
         }
 

@@ -83,7 +83,13 @@ async def create_integration(engine: Engine, body: Any) -> Integration:
             400, "unknown_platform", f"platform {request.platform!r} is not one of: {known}"
         )
     try:
-        integration = new_integration(request, connector, engine.sealer, datetime.now(UTC))
+        integration = new_integration(
+            request,
+            connector,
+            engine.sealer,
+            datetime.now(UTC),
+            allow_private_urls=engine.settings.allow_private_urls,
+        )
     except ValidationError as exc:
         raise ApiError(
             400, "invalid_access", "the access fields are not valid", fields=validation_details(exc)
