@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import faust
 
 from connectors.erp.client import ErpClient
@@ -10,10 +12,12 @@ from engine.agents import wire_agents
 from engine.bindings import BoundTopics
 from engine.context import Engine
 from engine.integrations import url_policy
+from engine.platform_clients import PlatformClients
 from engine.registry import IntegrationRegistry
 from engine.sealing import CredentialSealer
 from engine.settings import EngineSettings
 from engine.web.admin import integrations_views
+from engine.web.notifications import notification_view
 from engine.web.ops import ops_views
 from engine.web.webhooks import shopify_webhook_view
 from topics.registry import INTEGRATIONS
@@ -48,6 +52,9 @@ def create_engine(settings: EngineSettings) -> Engine:
         topics=topics,
         registry=registry,
         sealer=CredentialSealer(settings.secret_key),
+        platforms=PlatformClients(
+            CredentialSealer(settings.secret_key), allow_private_urls=settings.allow_private_urls
+        ),
         erp=ErpClient(
             ErpSettings.model_validate(
                 {
@@ -60,13 +67,25 @@ def create_engine(settings: EngineSettings) -> Engine:
         ),
     )
     wire_agents(engine)
+    app.on_before_shutdown.connect(_closing(engine))
     _wire_web(engine)
     return engine
+
+
+def _closing(engine: Engine) -> Any:
+    async def close_clients(app: faust.App, **kwargs: Any) -> None:
+        await engine.platforms.close()
+        await engine.erp.aclose()
+
+    return close_clients
 
 
 def _wire_web(engine: Engine) -> None:
     page = engine.app.page
     page("/webhooks/shopify/{integration_id}")(shopify_webhook_view(engine))
+    platform_notification = notification_view(engine)
+    page("/webhooks/{platform}/{integration_id}")(platform_notification)
+    page("/webhooks/{platform}/{integration_id}/{secret}")(platform_notification)
     integration_list, integration_detail = integrations_views(engine)
     page("/api/v1/integrations")(integration_list)
     page("/api/v1/integrations/{integration_id}")(integration_detail)

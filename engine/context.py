@@ -8,6 +8,7 @@ import faust
 
 from connectors.erp.client import ErpClient
 from engine.bindings import BoundTopics
+from engine.platform_clients import PlatformClients
 from engine.registry import IntegrationRegistry
 from engine.sealing import CredentialSealer
 from engine.settings import EngineSettings
@@ -21,3 +22,4 @@ class Engine:
     registry: IntegrationRegistry
     sealer: CredentialSealer
     erp: ErpClient
+    platforms: PlatformClients

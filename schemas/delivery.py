@@ -12,7 +12,9 @@ from schemas.envelope import SourceSystem
 
 
 class Delivery(Canonical):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)  # body kept byte for byte
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=False
+    )  # body kept byte for byte
 
     delivery_id: str = Field(description="Id of this delivery (the platform's, or ours).")
     event_id: str | None = Field(None, description="The platform's event id, shared by duplicates.")
@@ -22,5 +24,8 @@ class Delivery(Canonical):
     entity_key: str
     headers: dict[str, str] = Field(description="Delivery headers, lower-cased; no secrets.")
     body: str = Field(description="The raw body, as received (UTF-8 JSON or form).")
+    needs_fetch: bool = Field(
+        False, description="A thin notification: the record must be read from the platform."
+    )
     received_at: Timestamp
     trace_id: str

@@ -44,7 +44,9 @@ class Integration(Canonical):
     credentials: str = Field(
         description="Ciphertext (Fernet) of the secret settings; never plaintext."
     )
-    sealed_fields: list[str] = Field(default_factory=list, description="Names of the sealed secrets (no values).")
+    sealed_fields: list[str] = Field(
+        default_factory=list, description="Names of the sealed secrets (no values)."
+    )
     settings: IntegrationSettings = IntegrationSettings()
     automations: Automations = Automations()
     status: IntegrationStatus = IntegrationStatus.ACTIVE

@@ -8,7 +8,9 @@ from schemas.base import Canonical, Timestamp
 
 
 class DeadLetter(Canonical):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)  # value kept as it was
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=False
+    )  # value kept as it was
 
     source_topic: str
     source_partition: int

@@ -36,7 +36,16 @@ ORDERS = TopicSpec(
     has_dead_letter=True,
 )
 
-DECLARED: tuple[TopicSpec, ...] = (INTEGRATIONS, DELIVERIES, ORDERS)
+CATALOG = TopicSpec(
+    name="ponte.catalog",
+    key="{integration_id}:{entity_key}",
+    value=EventEnvelope,
+    partitions=12,
+    has_dead_letter=True,
+)
+"""Products, categories, brands and attributes as canonical events (their flows consume it)."""
+
+DECLARED: tuple[TopicSpec, ...] = (INTEGRATIONS, DELIVERIES, ORDERS, CATALOG)
 
 
 def all_topics() -> list[TopicSpec]:

@@ -1,4 +1,9 @@
-"""Raw platform deliveries -> canonical events (the mapping step)."""
+"""Raw platform deliveries -> canonical events (the mapping step).
+
+A full delivery (Shopify sends the whole record) is mapped by a pure translator. A thin one
+(ids only: Nuvemshop, Tray, VTEX) is confirmed by reading the record from the platform first,
+so nothing is acted on that the platform does not stand behind.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +12,22 @@ import logging
 from faust.types import EventT, StreamT
 from pydantic import ValidationError
 
-from connectors.errors import Permanent
+from connectors.capabilities import Entity
+from connectors.errors import ConnectorError, Permanent, Retryable
 from engine.context import Engine
 from engine.dead_letters import send_to_dead_letter
-from engine.metrics import EVENTS_PROCESSED
-from engine.translate import TRANSLATORS
+from engine.metrics import EVENTS_PROCESSED, RETRIES
+from engine.retry import call_with_retries
+from engine.translate import TRANSLATORS, fetched_record_event
 from schemas.codec import decode, encode
 from schemas.delivery import Delivery
 from schemas.envelope import EventEnvelope
-from topics.registry import DELIVERIES, ORDERS
+from schemas.integration import Integration
+from topics.registry import CATALOG, DELIVERIES, ORDERS
+from topics.spec import TopicSpec
 
 log = logging.getLogger(__name__)
+AGENT = "translate-deliveries"
 
 
 class Unprocessable(Exception):
@@ -25,39 +35,78 @@ class Unprocessable(Exception):
 
 
 def wire_deliveries(engine: Engine) -> None:
-    @engine.app.agent(engine.topics[DELIVERIES], name="translate-deliveries")
+    @engine.app.agent(engine.topics[DELIVERIES], name=AGENT)
     async def translate_deliveries(stream: StreamT[bytes]) -> None:
         async for event in stream.events():
             await translate_one(engine, event)
 
 
+def destination(envelope: EventEnvelope) -> TopicSpec:
+    return ORDERS if envelope.type.startswith("order.") else CATALOG
+
+
 async def translate_one(engine: Engine, event: EventT[bytes]) -> None:
     try:
-        envelope = _translate(engine, event)
+        envelope = await _translate(engine, event)
     except Unprocessable as exc:
-        EVENTS_PROCESSED.labels(
-            agent="translate-deliveries", type="unknown", outcome="dead_letter"
-        ).inc()
+        EVENTS_PROCESSED.labels(agent=AGENT, type="unknown", outcome="dead_letter").inc()
+        cause = exc.__cause__ or exc
+        attempts = getattr(cause, "attempts", 1)
         await send_to_dead_letter(
-            engine.topics, DELIVERIES, event, str(exc), type(exc.__cause__ or exc).__name__
+            engine.topics, DELIVERIES, event, str(exc), type(cause).__name__, attempts
         )
         return
-    await engine.topics[ORDERS].send(key=event.key, value=encode(envelope))
-    EVENTS_PROCESSED.labels(agent="translate-deliveries", type=envelope.type, outcome="ok").inc()
+    await engine.topics[destination(envelope)].send(key=event.key, value=encode(envelope))
+    EVENTS_PROCESSED.labels(agent=AGENT, type=envelope.type, outcome="ok").inc()
 
 
-def _translate(engine: Engine, event: EventT[bytes]) -> EventEnvelope:
+async def _translate(engine: Engine, event: EventT[bytes]) -> EventEnvelope:
     try:
         delivery = decode(Delivery, event.value)
     except (ValidationError, ValueError) as exc:
         raise Unprocessable(f"not a delivery record: {exc}") from exc
-    translator = TRANSLATORS.get((delivery.source, delivery.topic))
-    if translator is None:
-        raise Unprocessable(f"no flow handles {delivery.source} {delivery.topic!r} yet")
     integration = engine.registry.get(delivery.integration_id)
     if integration is None:
         raise Unprocessable(f"integration {delivery.integration_id!r} no longer exists")
+    if delivery.needs_fetch:
+        return await _fetch_and_translate(engine, delivery, integration)
+    translator = TRANSLATORS.get((delivery.source, delivery.topic))
+    if translator is None:
+        raise Unprocessable(f"no flow handles {delivery.source} {delivery.topic!r} yet")
     try:
         return translator(delivery, integration)
     except (Permanent, ValidationError, ValueError, KeyError, TypeError) as exc:
         raise Unprocessable(f"{delivery.topic} could not be mapped: {exc}") from exc
+
+
+async def _fetch_and_translate(
+    engine: Engine, delivery: Delivery, integration: Integration
+) -> EventEnvelope:
+    entity_name, _, platform_id = delivery.entity_key.partition(":")
+    try:
+        entity = Entity(entity_name)
+        client = engine.platforms.for_integration(integration)
+    except (ValueError, LookupError) as exc:
+        raise Unprocessable(
+            f"cannot read {delivery.entity_key} from {integration.platform}: {exc}"
+        ) from exc
+
+    def count_retry(exc: Retryable, attempt: int, delay: float) -> None:
+        RETRIES.labels(sink=integration.platform, reason=type(exc).__name__).inc()
+
+    try:
+        record = await call_with_retries(
+            lambda: client.get_by_code(entity, platform_id),
+            attempts=engine.settings.sink_max_attempts,
+            base=engine.settings.sink_backoff_base,
+            cap=engine.settings.sink_backoff_cap,
+            on_retry=count_retry,
+        )
+    except ConnectorError as exc:
+        raise Unprocessable(f"reading {delivery.entity_key} failed: {exc.describe()}") from exc
+    try:
+        return fetched_record_event(delivery, integration, record)
+    except (ValidationError, TypeError) as exc:
+        raise Unprocessable(
+            f"{delivery.entity_key} could not be turned into an event: {exc}"
+        ) from exc

@@ -19,6 +19,7 @@ from engine.metrics import WEBHOOKS_RECEIVED, WEBHOOKS_REJECTED
 from engine.web.ingress import Rejection, shopify_delivery
 from engine.web.responses import error_body
 from schemas.codec import encode
+from schemas.delivery import Delivery
 from topics.registry import DELIVERIES, entity_key
 
 log = logging.getLogger(__name__)
@@ -68,22 +69,25 @@ def shopify_webhook_view(engine: Engine) -> type[View]:
                 body,
                 received_at,
             )
-            await self._store(encode(delivery), entity_key(integration_id, delivery.entity_key))
+            await store_delivery(engine, delivery)
             WEBHOOKS_RECEIVED.labels(platform="shopify", topic=delivery.topic).inc()
             return self.json({"status": "accepted", "delivery_id": delivery.delivery_id})
 
-        async def _store(self, value: bytes, key: str) -> None:
-            topic = engine.topics[DELIVERIES]
-
-            async def send_and_wait_for_ack() -> None:
-                await (await topic.send(key=key.encode(), value=value))
-
-            try:
-                await asyncio.wait_for(send_and_wait_for_ack(), engine.settings.ack_timeout_seconds)
-            except (TimeoutError, KafkaError, OSError) as exc:
-                log.warning("Kafka did not acknowledge a delivery in time: %r", exc)
-                raise Rejection(
-                    503, "broker_unavailable", "the event could not be stored; retry later"
-                ) from exc
-
     return ShopifyWebhook
+
+
+async def store_delivery(engine: Engine, delivery: Delivery) -> None:
+    """Produce the delivery and wait for Kafka's acknowledgement; Rejection(503) if it does not come."""
+    topic = engine.topics[DELIVERIES]
+    key = entity_key(delivery.integration_id, delivery.entity_key).encode()
+
+    async def send_and_wait_for_ack() -> None:
+        await (await topic.send(key=key, value=encode(delivery)))
+
+    try:
+        await asyncio.wait_for(send_and_wait_for_ack(), engine.settings.ack_timeout_seconds)
+    except (TimeoutError, KafkaError, OSError) as exc:
+        log.warning("Kafka did not acknowledge a delivery in time: %r", exc)
+        raise Rejection(
+            503, "broker_unavailable", "the event could not be stored; retry later"
+        ) from exc
