@@ -1,0 +1,181 @@
+"""One Nuvemshop store as the engine uses it (connectors.contract.PlatformClient)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import httpx
+from pydantic import BaseModel
+
+from connectors.budget import Lane, RateBudget
+from connectors.capabilities import Entity
+from connectors.contract import CheckOutcome, ConnectionCheck, OrderMove, Page
+from connectors.cursor import SyncCursor, advance, is_new, read_from
+from connectors.errors import ConnectorError, NotFound, Permanent, Retryable
+from connectors.nuvemshop.catalog_writes import CatalogWriter
+from connectors.nuvemshop.mapping import category_from_nuvemshop, product_from_nuvemshop
+from connectors.nuvemshop.mapping_order import order_from_nuvemshop
+from connectors.nuvemshop.mapping_values import localized, nuvemshop_time, timestamp
+from connectors.nuvemshop.order_moves import OrderMover
+from connectors.nuvemshop.paging import MAX_PER_PAGE
+from connectors.nuvemshop.settings import NuvemshopSettings
+from connectors.nuvemshop.transport import NuvemshopHttp
+from schemas.category import Category
+from schemas.price import Price
+from schemas.product import Product
+from schemas.stock import StockLevel
+
+
+@dataclass(frozen=True)
+class Readable:
+    path: str
+    to_canonical: Callable[[Mapping[str, Any]], BaseModel]
+
+
+READABLE: dict[Entity, Readable] = {
+    Entity.PRODUCT: Readable("products", product_from_nuvemshop),
+    Entity.CATEGORY: Readable("categories", category_from_nuvemshop),
+    Entity.ORDER: Readable("orders", order_from_nuvemshop),
+}
+
+CHECK_BY_STATUS: dict[int, tuple[CheckOutcome, str]] = {
+    401: (
+        CheckOutcome.BAD_CREDENTIALS,
+        "A Nuvemshop recusou o token de acesso (401). "
+        "Reinstale o aplicativo na loja ou gere um novo token.",
+    ),
+    402: (
+        CheckOutcome.MISSING_PERMISSION,
+        "A Nuvemshop exige pagamento (402): a loja ou o aplicativo está com a assinatura pendente.",
+    ),
+    403: (
+        CheckOutcome.MISSING_PERMISSION,
+        "O aplicativo não tem permissão para ler a loja (403). "
+        "Confira os escopos concedidos ao app.",
+    ),
+    404: (
+        CheckOutcome.UNKNOWN_STORE,
+        "A loja {store} não existe na Nuvemshop (404). Confira o ID da loja.",
+    ),
+}
+
+
+class NuvemshopClient:
+    """Reads, writes and order moves for one store, within its leaky bucket."""
+
+    def __init__(
+        self,
+        settings: NuvemshopSettings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        budget: RateBudget | None = None,
+    ) -> None:
+        self.settings = settings
+        self._http = NuvemshopHttp(settings, transport=transport, budget=budget)
+        self._catalog = CatalogWriter(self._http)
+        self._orders = OrderMover(self._http)
+
+    async def test_connection(self) -> ConnectionCheck:
+        """ "Testar conexão": `GET /{store_id}/store`, each failure named for a person."""
+        try:
+            response = await self._http.call("GET", "/store")
+        except Retryable as exc:
+            return self._unreachable(exc)
+        if response.is_success:
+            name = localized(response.json().get("name"))
+            return ConnectionCheck(CheckOutcome.OK, f"Conectado à loja {name}.", store_name=name)
+        outcome, detail = CHECK_BY_STATUS.get(
+            response.status_code,
+            (CheckOutcome.UNREACHABLE, f"A Nuvemshop respondeu HTTP {response.status_code}."),
+        )
+        return ConnectionCheck(outcome, detail.format(store=self.settings.store_id))
+
+    def _unreachable(self, exc: ConnectorError) -> ConnectionCheck:
+        if isinstance(exc.__cause__, httpx.TimeoutException):
+            seconds = self.settings.timeout_seconds
+            return ConnectionCheck(
+                CheckOutcome.TIMEOUT, f"A Nuvemshop não respondeu em {seconds:g} s. Tente de novo."
+            )
+        if exc.status == 429:
+            return ConnectionCheck(
+                CheckOutcome.UNREACHABLE, "A Nuvemshop limitou as chamadas (429)."
+            )
+        return ConnectionCheck(
+            CheckOutcome.UNREACHABLE,
+            f"Não foi possível conectar à Nuvemshop em {self.settings.base_url}.",
+        )
+
+    async def list_since(
+        self, entity: Entity, cursor: SyncCursor, lane: Lane = Lane.BULK
+    ) -> AsyncIterator[Page]:
+        """Every record updated since the cursor, page by page, none delivered twice."""
+        readable = _readable(entity)
+        params: dict[str, Any] | None = {"per_page": MAX_PER_PAGE, "page": 1}
+        since = read_from(cursor)
+        if since is not None and params is not None:
+            params["updated_at_min"] = nuvemshop_time(since)
+        url: str | None = f"/{readable.path}"
+        while url is not None:
+            rows, url = await self._http.page(url, params, lane)
+            params = None  # the Link URL carries them
+            fresh = [(row, _stamp(row)) for row in rows]
+            fresh = [
+                (row, at) for row, at in fresh if at is None or is_new(cursor, str(row["id"]), at)
+            ]
+            records = [readable.to_canonical(row) for row, _ in fresh]
+            cursor = advance(cursor, [(str(row["id"]), at) for row, at in fresh if at is not None])
+            yield Page(records=records, cursor=cursor)
+
+    async def get_by_code(self, entity: Entity, code: str) -> BaseModel:
+        """A record by its platform id; a product also by SKU (`GET /products/sku/{sku}`)."""
+        readable = _readable(entity)
+        if entity is Entity.PRODUCT and not code.isdigit():
+            return await self._product_by_sku(code)
+        try:
+            row = await self._http.json("GET", f"/{readable.path}/{code}")
+        except NotFound:
+            if entity is not Entity.PRODUCT:
+                raise
+            return await self._product_by_sku(code)
+        return readable.to_canonical(row)
+
+    async def _product_by_sku(self, sku: str) -> Product:
+        row = await self._catalog.product_by_sku(sku)
+        if row is None:
+            raise NotFound(f"no Nuvemshop product has SKU {sku!r}", status=404)
+        return product_from_nuvemshop(row)
+
+    async def upsert(self, entity: Entity, record: BaseModel) -> str:
+        """Create or update a product or category; the platform id it has."""
+        if entity is Entity.PRODUCT and isinstance(record, Product):
+            return await self._catalog.upsert_product(record)
+        if entity is Entity.CATEGORY and isinstance(record, Category):
+            return await self._catalog.upsert_category(record)
+        raise Permanent(f"Nuvemshop does not take {entity} writes as {type(record).__name__}")
+
+    async def set_stock(self, level: StockLevel) -> None:
+        """Absolute stock of the variant with that SKU (single-location stores)."""
+        await self._catalog.set_stock(level)
+
+    async def set_price(self, price: Price) -> None:
+        await self._catalog.set_price(price)
+
+    async def move_order(self, platform_order_id: str, move: OrderMove) -> None:
+        await self._orders.move(platform_order_id, move)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+
+def _readable(entity: Entity) -> Readable:
+    readable = READABLE.get(entity)
+    if readable is None:
+        raise Permanent(f"Nuvemshop has no {entity} resource to read")
+    return readable
+
+
+def _stamp(row: Mapping[str, Any]) -> datetime | None:
+    return timestamp(row.get("updated_at")) or timestamp(row.get("created_at"))
