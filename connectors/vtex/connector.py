@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
-from connectors.capabilities import ConnectorSpec
+from connectors.capabilities import ConnectorSpec, Entity, Operation
+from connectors.vtex.client import VtexClient
+from connectors.vtex.sandbox.kit import VtexSandboxKit
 from connectors.vtex.settings import VtexSettings
+from connectors.vtex.webhooks import verify_vtex_notification
+
+_R, _L, _G, _W, _H = (
+    Operation.READ,
+    Operation.LIST_SINCE,
+    Operation.GET_BY_CODE,
+    Operation.WRITE,
+    Operation.WEBHOOK,
+)
 
 VTEX = ConnectorSpec(
     name="vtex",
     title="VTEX",
     settings=VtexSettings,
-    capabilities={},
+    capabilities={
+        Entity.PRODUCT: frozenset({_R, _L, _G, _W}),
+        Entity.CATEGORY: frozenset({_G, _W}),
+        Entity.BRAND: frozenset({_G, _W}),
+        Entity.STOCK: frozenset({_W}),
+        Entity.PRICE: frozenset({_W}),
+        Entity.ORDER: frozenset({_R, _L, _G, _W, _H}),
+    },
+    client=VtexClient,
+    verify_notification=verify_vtex_notification,
+    sandbox_kit=VtexSandboxKit,
 )

@@ -1,0 +1,3 @@
+from connectors.vtex.sandbox.cli import main
+
+main()
