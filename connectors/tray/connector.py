@@ -2,12 +2,50 @@
 
 from __future__ import annotations
 
-from connectors.capabilities import ConnectorSpec
+from typing import Any
+
+from connectors.capabilities import ConnectorSpec, Entity, Operation
+from connectors.tray.client import TrayClient
 from connectors.tray.settings import TraySettings
+from connectors.tray.webhooks import verify_tray_notification
+
+
+def _sandbox_kit() -> Any:
+    """The sandbox kit, imported only when a test or the demo asks for it (aiohttp server)."""
+    from connectors.tray.sandbox.kit import TraySandboxKit
+
+    return TraySandboxKit()
+
 
 TRAY = ConnectorSpec(
     name="tray",
     title="Tray",
     settings=TraySettings,
-    capabilities={},
+    capabilities={
+        Entity.ORDER: frozenset(
+            {
+                Operation.READ,
+                Operation.LIST_SINCE,
+                Operation.GET_BY_CODE,
+                Operation.WRITE,
+                Operation.WEBHOOK,
+            }
+        ),
+        Entity.PRODUCT: frozenset(
+            {
+                Operation.READ,
+                Operation.LIST_SINCE,
+                Operation.GET_BY_CODE,
+                Operation.WRITE,
+                Operation.WEBHOOK,
+            }
+        ),
+        Entity.CATEGORY: frozenset({Operation.READ, Operation.GET_BY_CODE, Operation.WRITE}),
+        Entity.BRAND: frozenset({Operation.READ, Operation.GET_BY_CODE, Operation.WRITE}),
+        Entity.STOCK: frozenset({Operation.WRITE}),
+        Entity.PRICE: frozenset({Operation.WRITE}),
+    },
+    client=TrayClient,
+    verify_notification=verify_tray_notification,
+    sandbox_kit=_sandbox_kit,
 )

@@ -1,0 +1,3 @@
+from connectors.tray.sandbox import main
+
+main()

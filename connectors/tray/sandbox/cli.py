@@ -1,0 +1,86 @@
+"""`ponte sandbox tray ...`: serve the Tray sandbox until SIGINT/SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+from pathlib import Path
+
+from aiohttp import web
+
+from connectors.tray.sandbox.app import build_app
+from connectors.tray.sandbox.config import (
+    REAL_ACCESS_TTL,
+    REAL_REFRESH_TTL,
+    REAL_RETRY_BASE,
+    SandboxConfig,
+)
+
+
+def parse_args(argv: list[str] | None) -> tuple[str, int, SandboxConfig]:
+    parser = argparse.ArgumentParser(
+        prog="ponte sandbox tray", description="A local stand-in for Tray's API."
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8104)
+    parser.add_argument("--db", type=Path, default=Path("var/sandbox/tray.sqlite3"))
+    parser.add_argument("--store-id", default="391250")
+    parser.add_argument("--consumer-key", default="sandbox-consumer-key")
+    parser.add_argument("--consumer-secret", default="sandbox-consumer-secret")
+    parser.add_argument(
+        "--code", default="sandbox-authorization-code", help="the one-time authorization code"
+    )
+    parser.add_argument(
+        "--access-ttl", type=float, default=REAL_ACCESS_TTL, help="access token life, seconds"
+    )
+    parser.add_argument(
+        "--refresh-ttl", type=float, default=REAL_REFRESH_TTL, help="refresh token life, seconds"
+    )
+    parser.add_argument("--rate-per-minute", type=int, default=180)
+    parser.add_argument("--daily-cap", type=int, default=10_000)
+    parser.add_argument(
+        "--retry-base", type=float, default=REAL_RETRY_BASE, help="first notification retry, s"
+    )
+    parser.add_argument(
+        "--notify-url", action="append", default=[], help="notification URL (repeatable)"
+    )
+    args = parser.parse_args(argv)
+    config = SandboxConfig(
+        db_path=args.db,
+        store_id=args.store_id,
+        consumer_key=args.consumer_key,
+        consumer_secret=args.consumer_secret,
+        code=args.code,
+        access_ttl=args.access_ttl,
+        refresh_ttl=args.refresh_ttl,
+        rate_per_minute=args.rate_per_minute,
+        daily_cap=args.daily_cap,
+        retry_base=args.retry_base,
+        notify_urls=tuple(args.notify_url),
+    )
+    return args.host, args.port, config
+
+
+async def serve(host: str, port: int, config: SandboxConfig) -> None:
+    runner = web.AppRunner(build_app(config))
+    await runner.setup()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await web.TCPSite(runner, host, port).start()
+        bound_host, bound_port = runner.addresses[0][:2]
+        print(
+            f"Tray sandbox for store {config.store_id} on http://{bound_host}:{bound_port}/web_api",
+            flush=True,
+        )
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+
+
+def main(argv: list[str] | None = None) -> None:
+    host, port, config = parse_args(argv)
+    asyncio.run(serve(host, port, config))
