@@ -1,4 +1,5 @@
-"""Shopify webhook deliveries: HMAC verification and the delivery headers, as pure functions.
+"""Shopify webhook deliveries: HMAC verification, the delivery headers and the verified
+``Notification`` of the shared contract, as pure functions.
 
 Shopify signs the raw body bytes with the app's client secret (HMAC-SHA256, standard base64).
 Verify before parsing: re-encoded JSON does not hash the same.
@@ -12,7 +13,14 @@ import hmac
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+import orjson
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from connectors.capabilities import Entity
+from connectors.contract import InboundRequest, Notification, NotificationRefused
+from connectors.errors import Permanent
+from connectors.shopify.mapping_values import external_id, preferred_id
+from connectors.shopify.settings import ShopifySettings
 
 HMAC_HEADER = "X-Shopify-Hmac-Sha256"
 TOPIC_HEADER = "X-Shopify-Topic"
@@ -105,3 +113,59 @@ def parse_delivery_headers(headers: Mapping[str, str]) -> ShopifyDeliveryHeaders
             "triggered_at": _lookup(headers, TRIGGERED_AT_HEADER) or None,
         }
     )
+
+
+ENTITY_BY_TOPIC_PREFIX: Mapping[str, Entity] = {
+    "orders": Entity.ORDER,
+    "products": Entity.PRODUCT,
+    "collections": Entity.CATEGORY,
+    "inventory_levels": Entity.STOCK,
+}
+
+
+def verify_shopify_notification(request: InboundRequest, settings: ShopifySettings) -> Notification:
+    """A verified delivery as a Notification; NotificationRefused (401/400) otherwise.
+
+    The body is the full record, so nothing needs fetching. The dedupe key is
+    ``X-Shopify-Event-Id`` (one event, one id across subscriptions and retries).
+    """
+    signature = _lookup(request.headers, HMAC_HEADER)
+    if not shopify_signature_valid(settings.webhook_secrets(), request.body, signature):
+        raise NotificationRefused(401, "bad_signature", "the HMAC signature does not match")
+    try:
+        headers = parse_delivery_headers(request.headers)
+    except (MissingWebhookHeader, ValidationError) as exc:
+        raise NotificationRefused(400, "missing_header", str(exc)) from exc
+    entity = ENTITY_BY_TOPIC_PREFIX.get(headers.topic.partition("/")[0])
+    if entity is None:
+        raise NotificationRefused(400, "unsupported_topic", f"topic {headers.topic} is not read")
+    platform_id = _platform_id(entity, request.body)
+    return Notification(
+        topic=headers.topic,
+        entity=entity,
+        platform_id=platform_id,
+        event_id=headers.event_id or headers.webhook_id,
+        body=request.body,
+    )
+
+
+def _platform_id(entity: Entity, body: bytes) -> str:
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise NotificationRefused(400, "malformed_body", "the body is not JSON") from exc
+    if not isinstance(payload, dict):
+        raise NotificationRefused(400, "malformed_body", "the body is not a JSON object")
+    try:
+        if entity is Entity.STOCK:
+            # The level's gid names the location; the item is in its query string.
+            gid = str(payload.get("admin_graphql_api_id") or "")
+            exact = gid.partition("inventory_item_id=")[2]
+            found = exact if exact.isdigit() else external_id(payload.get("inventory_item_id"), "x")
+        else:
+            found = preferred_id(payload, "id")
+    except Permanent as exc:
+        raise NotificationRefused(400, "malformed_body", exc.reason) from exc
+    if found is None:
+        raise NotificationRefused(400, "malformed_body", "the body names no record id")
+    return found

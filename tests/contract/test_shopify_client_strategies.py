@@ -17,7 +17,8 @@ from connectors.errors import (
     RateLimited,
     Retryable,
 )
-from connectors.shopify.client import error_for, next_page_url, pacing_wait, parse_call_limit
+from connectors.shopify.client import error_for, next_page_url, parse_call_limit
+from connectors.shopify.transport import remaining_calls
 
 URL = "https://ponte-demo.myshopify.com/admin/api/2026-04/orders.json"
 
@@ -64,11 +65,11 @@ def test_call_limit_header() -> None:
     assert parse_call_limit("garbage") is None
 
 
-def test_pacing_waits_only_when_the_bucket_is_nearly_full() -> None:
-    assert pacing_wait(level=10, size=40, leak_rate=2.0) == 0.0
-    assert pacing_wait(level=38, size=40, leak_rate=2.0) == 0.0  # 39th call leaves one free
-    assert pacing_wait(level=39, size=40, leak_rate=2.0) == pytest.approx(0.5)
-    assert pacing_wait(level=40, size=40, leak_rate=4.0) == pytest.approx(0.5)
+def test_remaining_calls_discounts_our_calls_still_in_flight() -> None:
+    assert remaining_calls("32/40", in_flight=0) == 8
+    assert remaining_calls("32/40", in_flight=3) == 5
+    assert remaining_calls("40/40", in_flight=2) == 0
+    assert remaining_calls(None, in_flight=0) is None
 
 
 def test_next_page_from_link_header() -> None:

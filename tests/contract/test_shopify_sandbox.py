@@ -98,13 +98,15 @@ async def sandbox(config: SandboxConfig) -> AsyncIterator[Sandbox]:
     await running.stop()
 
 
-def settings_for(sandbox: Sandbox, token: str = TOKEN) -> ShopifySettings:
-    return ShopifySettings(
-        shop_domain=SHOP,
-        admin_api_token=token,  # type: ignore[arg-type]
-        webhook_secret=SECRET,  # type: ignore[arg-type]
-        base_url=sandbox.url,
-    )
+def settings_for(sandbox: Sandbox, token: str = TOKEN, **options: Any) -> ShopifySettings:
+    fields = {
+        "shop_domain": SHOP,
+        "admin_api_token": token,
+        "webhook_secret": SECRET,
+        "base_url": sandbox.url,
+        **options,
+    }
+    return ShopifySettings.model_validate(fields, context={"allow_private_urls": True})
 
 
 @pytest.fixture
@@ -236,7 +238,8 @@ async def test_burst_gets_429_while_client_paces(config: SandboxConfig) -> None:
 
     try:
         http = httpx.AsyncClient(event_hooks={"response": [record]})
-        async with http, ShopifyClient(settings_for(sandbox), client=http, leak_rate=10.0) as c:
+        paced = settings_for(sandbox, requests_per_second=10.0, bucket_size=5)
+        async with http, ShopifyClient(paced, client=http) as c:
             shops = await asyncio.gather(*(c.get_shop() for _ in range(15)))
         assert len(shops) == 15 and statuses.count(200) == 15  # paced: not one 429 seen
         async with httpx.AsyncClient(base_url=sandbox.url) as raw:

@@ -188,6 +188,14 @@ def _decode_cursor(page_info: str) -> dict[str, Any]:
     return cursor
 
 
+def own_origin(request: web.Request) -> str:
+    """Where this sandbox listens: Link URLs must reach it even when Host names the shop."""
+    host, port = request.transport.get_extra_info("sockname")[:2] if request.transport else ("", 0)
+    if not host:
+        return str(request.url.origin())
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
 def _list_filters(query: Any) -> dict[str, Any]:
     """The first page's filters; later pages carry them inside the opaque `page_info`."""
     status = query.get("status", "open")  # Shopify's default; pollers must pass status=any
@@ -229,7 +237,7 @@ async def list_orders(request: web.Request) -> web.Response:
     headers = {}
     if more:
         token = _encode_cursor({**cursor, "after": page[-1]["id"]})
-        url = f"{request.url.origin()}{request.path}?limit={limit}&page_info={token}"
+        url = f"{own_origin(request)}{request.path}?limit={limit}&page_info={token}"
         headers["Link"] = f'<{url}>; rel="next"'
     return json_response({"orders": page}, headers=headers)
 
