@@ -1,13 +1,31 @@
-"""Nuvemshop's declaration: what the engine may ask of it."""
+"""Nuvemshop's declaration: what the engine may ask of it.
+
+No brand or attribute entity: Nuvemshop keeps the brand as free text on the product and the
+attributes as the product's variant axes, both carried inside the product.
+"""
 
 from __future__ import annotations
 
-from connectors.capabilities import ConnectorSpec
+from connectors.capabilities import ConnectorSpec, Entity, Operation
+from connectors.nuvemshop.client import NuvemshopClient
+from connectors.nuvemshop.sandbox.kit import NuvemshopSandboxKit
 from connectors.nuvemshop.settings import NuvemshopSettings
+from connectors.nuvemshop.webhooks import verify_nuvemshop_notification
+
+_READ = {Operation.READ, Operation.LIST_SINCE, Operation.GET_BY_CODE, Operation.WEBHOOK}
 
 NUVEMSHOP = ConnectorSpec(
     name="nuvemshop",
     title="Nuvemshop",
     settings=NuvemshopSettings,
-    capabilities={},
+    capabilities={
+        Entity.PRODUCT: frozenset({*_READ, Operation.WRITE}),
+        Entity.CATEGORY: frozenset({*_READ, Operation.WRITE}),
+        Entity.ORDER: frozenset({*_READ, Operation.WRITE}),
+        Entity.STOCK: frozenset({Operation.WRITE}),
+        Entity.PRICE: frozenset({Operation.WRITE}),
+    },
+    client=NuvemshopClient,
+    verify_notification=verify_nuvemshop_notification,
+    sandbox_kit=NuvemshopSandboxKit,
 )
