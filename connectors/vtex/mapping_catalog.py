@@ -17,6 +17,9 @@ from schemas.product import Dimensions, Product, Variant
 
 # A new SKU must carry packaged dimensions; used when the ERP sends none.
 _DEFAULT_PACKAGED = Decimal("1")
+# Despite the names, WeightKg/PackagedWeightKg are in the unit configured in the store, grams
+# by default (spec: "which by default is in grams"; PackagedWeightKg is an integer).
+_GRAMS_PER_KG = Decimal(1000)
 
 
 def product_from_vtex(
@@ -44,7 +47,7 @@ def variant_from_vtex(sku: dict[str, Any], price: Decimal | None) -> Variant:
         sku=text(sku.get("RefId")) or str(sku["Id"]),
         price=price if price is not None else Decimal("0"),
         dimensions=Dimensions(
-            weight_kg=_units(sku.get("WeightKg")),
+            weight_kg=_kilograms(sku.get("WeightKg")),
             height_cm=_units(sku.get("Height")),
             width_cm=_units(sku.get("Width")),
             length_cm=_units(sku.get("Length")),
@@ -91,8 +94,10 @@ def sku_payload(
     body = _without_id(existing)
     dims = variant.dimensions
     body.update(ProductId=product_id, Name=variant.sku, RefId=variant.sku)
+    if dims.weight_kg is not None:
+        grams = max(int((dims.weight_kg * _GRAMS_PER_KG).to_integral_value()), 1)
+        body["WeightKg"] = body["PackagedWeightKg"] = grams
     for field, value in (
-        ("WeightKg", dims.weight_kg),
         ("Height", dims.height_cm),
         ("Width", dims.width_cm),
         ("Length", dims.length_cm),
@@ -100,8 +105,10 @@ def sku_payload(
         if value is not None:
             body[field] = float(value)
             body[f"Packaged{field}"] = float(value)
-    for field in ("PackagedHeight", "PackagedLength", "PackagedWidth", "PackagedWeightKg"):
+    for field in ("PackagedHeight", "PackagedLength", "PackagedWidth"):
         body.setdefault(field, float(_DEFAULT_PACKAGED))
+    if not isinstance(body.get("PackagedWeightKg"), int) or body["PackagedWeightKg"] < 1:
+        body["PackagedWeightKg"] = max(int(body.get("PackagedWeightKg") or 1), 1)
     if existing is None:
         body["IsActive"] = False
         body["ActivateIfPossible"] = variant.active
@@ -133,16 +140,18 @@ def category_payload(category: Category, existing: dict[str, Any] | None) -> dic
         "IsActive": True,
         "ActiveStoreFrontLink": True,
         "ShowBrandFilter": True,
-        "Score": None,
+        "Score": 0,
         "StockKeepingUnitSelectionMode": "SPECIFICATION",
     }
-    body.update(_without_id(existing))
+    body.update({k: v for k, v in _without_id(existing).items() if v is not None})
     for derived in ("HasChildren", "TreePath", "TreePathIds", "TreePathLinkIds", "LinkId"):
         body.pop(derived, None)
     parent = category.parent_code
-    body.update(
-        Name=category.name, FatherCategoryId=int(parent) if parent and parent.isdigit() else None
-    )
+    body["Name"] = category.name
+    if parent and parent.isdigit():
+        body["FatherCategoryId"] = int(parent)
+    else:
+        body["FatherCategoryId"] = None  # a root category
     return body
 
 
@@ -161,6 +170,10 @@ def brand_payload(brand: Brand, brand_id: int, existing: dict[str, Any] | None) 
 
 def _without_id(existing: dict[str, Any] | None) -> dict[str, Any]:
     return {k: v for k, v in (existing or {}).items() if k != "Id"}
+
+
+def _kilograms(grams: Any) -> Decimal | None:
+    return None if grams is None else from_units(grams) / _GRAMS_PER_KG
 
 
 def _units(value: Any) -> Decimal | None:

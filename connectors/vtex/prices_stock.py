@@ -40,7 +40,7 @@ def stock_body(
 def price_body(price: Price, trade_policy: str, current: dict[str, Any] | None) -> dict[str, Any]:
     """basePrice (costPrice and markup follow), listPrice, and the fixed prices."""
     kept = [
-        fixed
+        {k: v for k, v in fixed.items() if v is not None}  # the PUT refuses nulls it sent back
         for fixed in (current or {}).get("fixedPrices") or []
         if str(fixed.get("tradePolicyId")) != trade_policy
     ]
