@@ -123,7 +123,11 @@ class TrayClient:
         """The canonical record of a list row, fetching what the list leaves out."""
         if entity is Entity.ORDER:
             body = await self.session.call("GET", f"/orders/{row['id']}/complete", lane=lane)
-            return order_from_tray(body["Order"])
+            order = body["Order"]
+            if str(order.get("has_invoice")) == "1":  # /complete lists NF-e ids only
+                held = await self.session.call("GET", f"/orders/{row['id']}/invoices", lane=lane)
+                order = {**order, "OrderInvoice": records(held, "OrderInvoices", "OrderInvoice")}
+            return order_from_tray(order)
         if entity is Entity.PRODUCT:
             return product_from_tray(row, await self._variants(str(row["id"]), row, lane))
         if entity is Entity.CATEGORY:

@@ -11,7 +11,7 @@ from aiohttp import web
 from connectors.capabilities import Entity
 from connectors.contract import CheckOutcome, InboundRequest
 from connectors.tray.sandbox.app import build_app
-from connectors.tray.sandbox.config import SandboxConfig
+from connectors.tray.sandbox.config import DEFAULT_STATUSES, SandboxConfig
 from connectors.tray.sandbox.seeding import seed
 from connectors.tray.sandbox.state import STATE, SandboxState
 from connectors.tray.settings import TraySettings
@@ -35,10 +35,17 @@ class TraySandboxKit:
     """Runs the sandbox in-process on a free loopback port, with fast limits."""
 
     def __init__(
-        self, *, rate_per_minute: int = FAST_RATE_PER_MINUTE, access_ttl: float = 3 * 3600.0
+        self,
+        *,
+        rate_per_minute: int = FAST_RATE_PER_MINUTE,
+        access_ttl: float = 3 * 3600.0,
+        statuses: tuple[tuple[str, str], ...] = DEFAULT_STATUSES,
+        first_status_id: int = 60,
     ) -> None:
         self.rate_per_minute = rate_per_minute
         self.access_ttl = access_ttl
+        self.statuses = statuses
+        self.first_status_id = first_status_id
         self._runner: web.AppRunner | None = None
         self.base_url = ""
         self.config: SandboxConfig | None = None
@@ -55,6 +62,8 @@ class TraySandboxKit:
             daily_cap=1_000_000,
             access_ttl=self.access_ttl,
             retry_base=0.05,
+            statuses=self.statuses,
+            first_status_id=self.first_status_id,
         )
         self._runner = web.AppRunner(build_app(self.config))
         await self._runner.setup()

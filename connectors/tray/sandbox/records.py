@@ -69,6 +69,7 @@ VARIANT_MONEY = frozenset({"price", "cost_price", "promotional_price"})
 def product(product_id: int, fields: dict[str, Any]) -> dict[str, Any]:
     record = blank("Product")
     record.update(id=str(product_id), created=now_text(), modified=now_text(), available="1")
+    record.update(ean="", reference="", ncm="")
     merge_fields(record, fields, PRODUCT_MONEY)
     record["slug"] = record["slug"] or record["name"].lower().replace(" ", "-")
     record["current_price"] = record["price"]
@@ -77,10 +78,15 @@ def product(product_id: int, fields: dict[str, Any]) -> dict[str, Any]:
 
 def variant(variant_id: int, fields: dict[str, Any]) -> dict[str, Any]:
     record = blank("Variant")
-    record.update(id=str(variant_id), available="1")
+    record.update(id=str(variant_id), available="1", ean="", reference="")
     merge_fields(record, fields, VARIANT_MONEY)
     record["Sku"] = [
-        {"type": as_text(s.get("type")), "value": as_text(s.get("value"))}
+        {
+            "type": as_text(s.get("type")),
+            "value": as_text(s.get("value")),
+            "image": as_text(s.get("image")),
+            "image_secure": as_text(s.get("image_secure")),
+        }
         for s in fields.get("Sku") or []
         if isinstance(s, dict)
     ]
