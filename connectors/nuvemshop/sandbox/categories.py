@@ -21,9 +21,20 @@ from connectors.nuvemshop.sandbox.state import (
 from connectors.nuvemshop.sandbox.store import Records, now_text
 
 
-def _public(records: Records, category: dict[str, Any]) -> dict[str, Any]:
-    children = [c["id"] for c in records.all("category") if c.get("parent") == category["id"]]
-    return category | {"subcategories": children}
+def _children(records: Records) -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for category in records.all("category"):
+        if category.get("parent"):
+            children.setdefault(int(category["parent"]), []).append(category["id"])
+    return children
+
+
+def _public(
+    records: Records, category: dict[str, Any], children: dict[int, list[int]] | None = None
+) -> dict[str, Any]:
+    """A category with `subcategories`: the ids of its first-level children."""
+    known = _children(records) if children is None else children
+    return category | {"subcategories": known.get(int(category["id"]), [])}
 
 
 def _parent_error(records: Records, body: dict[str, Any]) -> web.Response | None:
@@ -79,7 +90,8 @@ async def update_category(request: web.Request) -> web.Response:
 
 async def list_categories(request: web.Request) -> web.Response:
     records = state_of(request).records
-    rows = [_public(records, c) for c in records.all("category")]
+    children = _children(records)
+    rows = [_public(records, c, children) for c in records.all("category")]
     parent = request.query.get("parent_id")
     if parent is not None:
         rows = [r for r in rows if str(r.get("parent") or 0) == parent]

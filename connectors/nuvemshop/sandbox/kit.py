@@ -47,6 +47,7 @@ class NuvemshopSandboxKit:
         self.config: SandboxConfig | None = None
         self.url = ""
         self._serial = itertools.count(1)
+        self._http: httpx.AsyncClient | None = None
 
     async def start(self, workdir: Path) -> None:
         self.config = SandboxConfig(db_path=workdir / "nuvemshop.sqlite3", **self._knobs)  # type: ignore[arg-type]
@@ -55,8 +56,19 @@ class NuvemshopSandboxKit:
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
         host, port = self._runner.addresses[0][:2]
         self.url = f"http://{host}:{port}"
+        settings = self.settings()
+        self._http = httpx.AsyncClient(
+            base_url=settings.api_root,
+            headers={
+                "Authentication": f"bearer {settings.access_token.get_secret_value()}",
+                "User-Agent": USER_AGENT,
+            },
+        )
 
     async def stop(self) -> None:
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -90,19 +102,14 @@ class NuvemshopSandboxKit:
 
     async def api(self, method: str, path: str, body: Any = None) -> Any:
         """One call to the sandbox's real API, as an app would make it."""
-        settings = self.settings()
-        headers = {
-            "Authentication": f"bearer {settings.access_token.get_secret_value()}",
-            "User-Agent": USER_AGENT,
-        }
-        async with httpx.AsyncClient(base_url=settings.api_root, headers=headers) as client:
-            for _ in range(50):  # ride out the sandbox's own 429s
-                response = await client.request(method, path, json=body)
-                if response.status_code != 429:
-                    break
-                await self._bucket_leaked()
-            response.raise_for_status()
-            return response.json()
+        assert self._http is not None, "start the kit first"
+        for _ in range(50):  # ride out the sandbox's own 429s
+            response = await self._http.request(method, path, json=body)
+            if response.status_code != 429:
+                break
+            await self._bucket_leaked()
+        response.raise_for_status()
+        return response.json()
 
     async def _bucket_leaked(self) -> None:
         await asyncio.sleep(1.0 / self._knobs["leak_rate"])
