@@ -1,46 +1,60 @@
-"""HTTP client for one Eccosys-style ERP tenant: auth, pacing, paging and the error table."""
+"""HTTP client for one Eccosys-style ERP tenant: orders here, the other resources beside it.
+
+    ErpClient
+     ├── orders        create_order, find_order_by_platform_number, get_order, list_orders,
+     │                 set_order_status, update_order (methods of the client itself)
+     ├── .products     connectors.erp.products.ErpProducts (products, prices, change feeds)
+     ├── .stock        connectors.erp.stock.ErpStock (balances per deposit, `es: "B"` only)
+     ├── .catalog      connectors.erp.catalog.ErpCatalog (categorias, marcas)
+     └── .invoices     connectors.erp.invoices.ErpInvoices (NF-e)
+
+All of them share one ErpWire, hence one request budget per tenant.
+"""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from datetime import date
-from types import MappingProxyType, TracebackType
+from types import TracebackType
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, ConfigDict
 
-from connectors.erp import json_exact
-from connectors.erp.paging import first_page, next_page
-from connectors.erp.ratelimit import TokenBucket
+from connectors.budget import Lane, RateBudget
+from connectors.erp.catalog import ErpCatalog
+from connectors.erp.invoices import ErpInvoices
+from connectors.erp.products import ErpProducts
 from connectors.erp.settings import ErpSettings
-from connectors.errors import (
-    AuthError,
-    ConfigError,
-    ConnectorError,
-    NotFound,
-    Permanent,
-    RateLimited,
-    Retryable,
-    parse_retry_after,
+from connectors.erp.stock import ErpStock
+from connectors.erp.wire import (
+    ERROR_BY_STATUS,
+    ErpWire,
+    ItemResult,
+    erp_messages,
+    error_class,
+    error_for,
+    redacted,
 )
+from connectors.errors import NotFound, Permanent
+
+__all__ = [
+    "ERROR_BY_STATUS",
+    "ErpClient",
+    "ErpOrderRef",
+    "ItemResult",
+    "PedidoJson",
+    "erp_messages",
+    "error_class",
+    "error_for",
+]
 
 # An ERP order document as the ERP writes it; money and other fractions are Decimal.
 PedidoJson = dict[str, Any]
 
-ERROR_BY_STATUS: Mapping[int, type[ConnectorError]] = MappingProxyType(
-    {
-        400: Permanent,
-        401: AuthError,
-        403: AuthError,
-        404: NotFound,
-        409: Permanent,
-        422: Permanent,
-        429: RateLimited,
-    }
-)
+# Order fields the ERP side changes after the sale (PUT /pedidos), nothing else is sent.
+UPDATABLE_ORDER_FIELDS = frozenset({"numeroNotaFiscal", "codigoRastreamento", "transportador"})
 
 
 class ErpOrderRef(BaseModel):
@@ -54,54 +68,14 @@ class ErpOrderRef(BaseModel):
     origin_id: str | None = None
 
 
-def error_class(status: int) -> type[ConnectorError] | None:
-    """The error a status maps to, or None for success."""
-    if 200 <= status < 300:
-        return None
-    if status in ERROR_BY_STATUS:
-        return ERROR_BY_STATUS[status]
-    if status >= 500:
-        return Retryable
-    # A redirect means base_url points somewhere else (a login page, a moved tenant).
-    return ConfigError if status < 400 else Permanent
+def tenant_budget(settings: ErpSettings) -> RateBudget:
+    """A budget of one request per `1/requests_per_second`, never a burst.
 
-
-def erp_messages(document: Any) -> list[str]:
-    """The ERP's own error texts: per-item `result.error[].erro`, or a top-level `erro`."""
-    if not isinstance(document, dict):
-        return []
-    result = document.get("result")
-    if isinstance(result, dict) and isinstance(result.get("error"), list):
-        return [str(item.get("erro")) for item in result["error"] if isinstance(item, dict)]
-    for key in ("erro", "error", "message"):
-        if isinstance(document.get(key), str):
-            return [document[key]]
-    return []
-
-
-def _parse(response: httpx.Response) -> Any:
-    try:
-        return json_exact.loads(response.content)
-    except ValueError:
-        return None
-
-
-def _redacted(text: str, secret: str) -> str:
-    return text.replace(secret, "[redacted]") if secret else text
-
-
-def error_for(response: httpx.Response, *, secret: str = "") -> ConnectorError | None:
-    """The error for a response, carrying its status and its body with `secret` redacted."""
-    cls = error_class(response.status_code)
-    if cls is None:
-        return None
-    messages = erp_messages(_parse(response))
-    reason = _redacted("; ".join(messages), secret) or f"ERP answered HTTP {response.status_code}"
-    body = _redacted(response.text, secret)
-    if issubclass(cls, Retryable):
-        retry_after = parse_retry_after(response.headers.get("Retry-After"))
-        return cls(reason, retry_after=retry_after, status=response.status_code, body=body)
-    return cls(reason, status=response.status_code, body=body)
+    Eccosys publishes no limit; one integrator spaces calls 1.1 s apart, so nothing is saved
+    up. With a burst of one there is no bucket left to reserve for live calls: live still
+    goes first because bulk calls wait while a live call is waiting.
+    """
+    return RateBudget(settings.requests_per_second, 1.0, live_reserve=0.0)
 
 
 class ErpClient:
@@ -113,15 +87,18 @@ class ErpClient:
         *,
         http: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        budget: RateBudget | None = None,
     ) -> None:
         self._settings = settings
-        self._token = settings.api_token.get_secret_value()
         self._owns_http = http is None
         self._http = http or httpx.AsyncClient(
             transport=transport, timeout=settings.timeout_seconds
         )
-        rate = settings.requests_per_second
-        self._bucket = TokenBucket(rate, capacity=max(1.0, rate))
+        self._wire = ErpWire(settings, self._http, budget or tenant_budget(settings))
+        self.products = ErpProducts(self._wire)
+        self.stock = ErpStock(self._wire)
+        self.catalog = ErpCatalog(self._wire)
+        self.invoices = ErpInvoices(self._wire)
 
     async def aclose(self) -> None:
         if self._owns_http:
@@ -138,59 +115,9 @@ class ErpClient:
     ) -> None:
         await self.aclose()
 
-    async def _send(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        body: Any = None,
-    ) -> httpx.Response:
-        wait = self._bucket.reserve()
-        if wait > 0:
-            await asyncio.sleep(wait)
-        headers = {
-            "Authorization": f"Bearer {self._token}",
-            "Accept": "application/json",
-            "Content-Type": "application/json;charset=utf-8",
-        }
-        content = None if body is None else json_exact.dumps(body)
-        url = f"{self._settings.base_url}{path}"
-        try:
-            response = await self._http.request(
-                method,
-                url,
-                params=params,
-                content=content,
-                headers=headers,
-                timeout=self._settings.timeout_seconds,
-            )
-        except httpx.TimeoutException as exc:
-            raise Retryable(f"ERP did not answer {method} {path} in time") from exc
-        except httpx.TransportError as exc:
-            raise Retryable(f"could not reach the ERP for {method} {path}: {exc!r}") from exc
-        error = error_for(response, secret=self._token)
-        if error is not None:
-            raise error
-        return response
-
-    def _write_result(self, response: httpx.Response) -> list[Any]:
-        """The success list of a write envelope; an item in `error` raises Permanent."""
-        document = _parse(response)
-        body = _redacted(response.text, self._token)
-        result = document.get("result") if isinstance(document, dict) else None
-        if not isinstance(result, dict):
-            raise Permanent("ERP write answer has no result envelope", status=200, body=body)
-        messages = erp_messages(document)
-        if messages:
-            reason = _redacted("; ".join(messages), self._token)
-            raise Permanent(reason, status=response.status_code, body=body)
-        success = result.get("success")
-        return success if isinstance(success, list) else []
-
     async def test_connection(self) -> None:
         """Cheapest authenticated call; raises AuthError on a refused token."""
-        await self._send("GET", "/produtos", params={"$count": "1"})
+        await self._wire.send("GET", "/produtos", params={"$count": "1"})
 
     async def create_order(self, pedido: PedidoJson) -> ErpOrderRef:
         """Create one sales order; the ERP's refusal raises Permanent with its message.
@@ -198,10 +125,10 @@ class ErpClient:
         A timeout raises Retryable although the order may have been created: callers look it
         up with `find_order_by_platform_number` before creating again.
         """
-        response = await self._send("POST", "/pedidos", body=[pedido])
-        success = self._write_result(response)
+        response = await self._wire.send("POST", "/pedidos", body=[pedido])
+        success = self._wire.write_result(response)
         if len(success) != 1 or not isinstance(success[0], dict) or "id" not in success[0]:
-            body = _redacted(response.text, self._token)
+            body = redacted(response.text, self._wire.token)
             raise Permanent("ERP accepted the order but returned no id", status=200, body=body)
         # `codigo` in a success item is taken to be the ERP's order number (UNCONFIRMED).
         return _order_ref(
@@ -225,10 +152,9 @@ class ErpClient:
         # is a path segment, `GET /pedidos/numeroOC={n}`, answering a list that the client
         # filters again for an exact match. We do the same and treat 404 as "none".
         try:
-            response = await self._send("GET", f"/pedidos/numeroOC={quote(numero, safe='')}")
+            found = await self._wire.get_json(f"/pedidos/numeroOC={quote(numero, safe='')}")
         except NotFound:
             return None
-        found = _parse(response)
         for pedido in found if isinstance(found, list) else []:
             if (
                 isinstance(pedido, dict)
@@ -238,39 +164,39 @@ class ErpClient:
                 return _order_ref(pedido)
         return None
 
-    async def get_order(self, erp_id: str) -> PedidoJson:
+    async def get_order(self, erp_id: str, *, lane: Lane = Lane.LIVE) -> PedidoJson:
         """One order by ERP id; NotFound when absent."""
-        response = await self._send("GET", f"/pedidos/{quote(erp_id, safe='')}")
-        document = _parse(response)
-        # The C# and TypeScript clients both read a one-element array here; accept either.
-        if isinstance(document, list):
-            document = document[0] if document else None
-        if not isinstance(document, dict):
-            raise NotFound(f"ERP order {erp_id} came back empty", status=response.status_code)
-        return document
+        return await self._wire.get_one(
+            f"/pedidos/{quote(erp_id, safe='')}", f"order {erp_id}", lane=lane
+        )
 
-    async def list_orders(
-        self, since: date, *, page_size: int = 100
+    def list_orders(
+        self, since: date, *, page_size: int = 100, considered: str = "data"
     ) -> AsyncIterator[list[PedidoJson]]:
-        """Pages of orders dated `since` or later, oldest first."""
-        filters = {"$fromDate": since.isoformat(), "$dataConsiderada": "data"}
-        paging: dict[str, str] | None = first_page(page_size)
-        while paging is not None:
-            response = await self._send("GET", "/pedidos", params={**filters, **paging})
-            page = _parse(response)
-            if not isinstance(page, list):
-                raise Permanent("ERP order list is not a JSON array", status=200)
-            yield page
-            paging = next_page(response)
+        """Pages of orders whose `considered` date (`data`, `dataAlteracao`) is `since` or later.
+
+        `$dataConsiderada=dataAlteracao` is how the poller finds orders changed in the ERP;
+        that value is UNCONFIRMED (the reference names the parameter and `data` only).
+        """
+        filters = {"$fromDate": since.isoformat(), "$dataConsiderada": considered}
+        return self._wire.pages("/pedidos", filters, page_size=page_size)
 
     async def set_order_status(self, erp_id: str, situacao: int, historico: str) -> None:
         """Move an order to `situacao`, recording `historico` in its occurrences."""
-        response = await self._send(
+        response = await self._wire.send(
             "POST",
             f"/pedidos/{quote(erp_id, safe='')}/situacao",
             body={"situacao": situacao, "historico": historico},
         )
-        self._write_result(response)
+        self._wire.write_result(response)
+
+    async def update_order(self, erp_id: str, fields: dict[str, Any]) -> None:
+        """Change an order's NF-e number, tracking code or carrier (`PUT /pedidos`)."""
+        unknown = set(fields) - UPDATABLE_ORDER_FIELDS
+        if unknown:
+            raise ValueError(f"not updatable on an ERP order: {sorted(unknown)}")
+        response = await self._wire.send("PUT", "/pedidos", body=[{"id": erp_id} | fields])
+        self._wire.write_result(response)
 
 
 def _order_ref(pedido: PedidoJson) -> ErpOrderRef:

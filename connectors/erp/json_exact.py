@@ -10,7 +10,7 @@ stdlib parser with `parse_float=Decimal` so numbers come back exactly as they we
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import orjson
@@ -32,3 +32,22 @@ def dumps(document: Any) -> bytes:
 def loads(data: bytes | str) -> Any:
     """Parse JSON; every number with a fraction or exponent becomes a Decimal."""
     return json.loads(data, parse_float=Decimal)
+
+
+def number(value: Any) -> Decimal | None:
+    """A JSON number or numeric string as a Decimal; None for anything else (bool included)."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
+        return None
+    try:
+        parsed = Decimal(value)
+    except InvalidOperation:
+        return None
+    return parsed if parsed.is_finite() else None
+
+
+def loads_object(data: bytes | str) -> dict[str, Any]:
+    """Parse a JSON object (a stored document); ValueError for any other JSON value."""
+    document = loads(data)
+    if not isinstance(document, dict):
+        raise ValueError(f"expected a JSON object, got {type(document).__name__}")
+    return document

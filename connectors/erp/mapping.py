@@ -61,7 +61,7 @@ def erp_date(instant: datetime) -> str:
     return instant.astimezone(ERP_TIMEZONE).date().isoformat()
 
 
-def _compact(fields: Mapping[str, Any]) -> dict[str, Any]:
+def compact(fields: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in fields.items() if value is not None}
 
 
@@ -70,7 +70,7 @@ def address_fields(address: Address | None) -> dict[str, Any]:
     if address is None:
         return {}
     country = address.country
-    return _compact(
+    return compact(
         {
             "endereco": address.street,
             "enderecoNro": address.number,
@@ -95,13 +95,13 @@ def cliente(customer: Customer, billing: Address | None) -> dict[str, Any]:
         "email": customer.email,
         "fone": customer.phone or (billing.phone if billing else None),
     }
-    return _compact(fields) | address_fields(billing)
+    return compact(fields) | address_fields(billing)
 
 
 def item(line: OrderItem) -> dict[str, Any]:
     """One `_Itens` entry at its list unit price; its discount goes into the order's."""
     descricao = f"{line.name} - {line.variant_name}" if line.variant_name else line.name
-    return _compact(
+    return compact(
         {
             "codigo": line.sku,
             "descricao": descricao,
@@ -113,7 +113,7 @@ def item(line: OrderItem) -> dict[str, Any]:
 
 def parcela(payment: Payment, due: str) -> dict[str, Any]:
     """One `_Parcelas` entry per payment; card installments are noted, not split."""
-    return _compact(
+    return compact(
         {
             "valor": money(payment.amount),
             "dataVencimento": due,
@@ -173,4 +173,4 @@ def order_to_pedido(order: Order, *, situacao: int) -> dict[str, Any]:
         recipient = delivery.recipient or order.customer.name
         pedido["opcEnderecoDiferente"] = "S"
         pedido["_OutroEndereco"] = {"nome": recipient} | address_fields(delivery)
-    return _compact(pedido)
+    return compact(pedido)

@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-from ipaddress import ip_address
-from urllib.parse import urlsplit
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
-
-
-def _host_is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ip_address(host).is_loopback
-    except ValueError:
-        return False
+from connectors.urls import allow_private, checked_url
 
 
 class ErpSettings(BaseModel):
-    """Credentials and options for one Eccosys-style ERP tenant."""
+    """Credentials and options for one Eccosys-style ERP tenant.
+
+    The URL rule is the shared one (connectors.urls): https and a public host, unless the
+    validation context switches on sandbox/dev mode, which also accepts the loopback sandbox:
+    ``ErpSettings.model_validate(data, context={"allow_private_urls": True})``.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     base_url: str = Field(
         description=(
-            "The tenant's API root, `https://{empresa}.eccosys.com.br/api`. Plain `http://` is "
-            "accepted only for a loopback host, which is the local sandbox."
+            "The tenant's API root, `https://{empresa}.eccosys.com.br/api`. Plain `http://` and "
+            "private hosts (the local sandbox) only in sandbox/dev mode."
         ),
         examples=["https://minhaloja.eccosys.com.br/api", "http://127.0.0.1:8101/api"],
     )
@@ -45,15 +40,16 @@ class ErpSettings(BaseModel):
         gt=0,
         description="Per-request timeout (connect, read, write and pool), in seconds.",
     )
+    default_deposit: str = Field(
+        default="1",
+        min_length=1,
+        description=(
+            "The deposit (`idDeposito`) a stock balance belongs to when the ERP answers one "
+            "without naming a deposit."
+        ),
+    )
 
     @field_validator("base_url")
     @classmethod
-    def _check_base_url(cls, value: str) -> str:
-        parts = urlsplit(value)
-        if not parts.hostname:
-            raise ValueError("must be an absolute URL such as https://{empresa}.eccosys.com.br/api")
-        if parts.scheme == "https":
-            return value.rstrip("/")
-        if parts.scheme == "http" and _host_is_loopback(parts.hostname):
-            return value.rstrip("/")
-        raise ValueError("must use https (plain http only for a loopback sandbox)")
+    def _check_base_url(cls, value: str, info: ValidationInfo) -> str:
+        return checked_url(value, allow_private=allow_private(info))

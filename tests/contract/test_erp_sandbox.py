@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import date
 from decimal import Decimal
@@ -49,8 +50,12 @@ def pedido(numero: str, **overrides: Any) -> dict[str, Any]:
     return document | overrides
 
 
-def settings(api_root: str, token: str = TOKEN) -> ErpSettings:
-    return ErpSettings(base_url=api_root, api_token=token, requests_per_second=1000)
+def settings(api_root: str, token: str = TOKEN, rate: float = 1000) -> ErpSettings:
+    """Settings for a loopback sandbox, which only dev mode accepts."""
+    return ErpSettings.model_validate(
+        {"base_url": api_root, "api_token": token, "requests_per_second": rate},
+        context={"allow_private_urls": True},
+    )
 
 
 @pytest.fixture
@@ -106,6 +111,7 @@ async def test_created_order_is_found_by_platform_number_and_read_back_exactly(
         "id": ref.id,
         "numeroPedido": ref.numero_pedido,
         "_Ocorrencias": [],
+        "dataAlteracao": stored["dataAlteracao"],
     }
     assert str(stored["totalVenda"]) == "265.30"
     assert str(stored["_Itens"][0]["valor"]) == "129.90"
@@ -117,7 +123,8 @@ async def test_mapped_canonical_order_round_trips_through_the_erp(erp: ErpClient
 
     assert await erp.find_order_by_platform_number("#1001") == ref
     stored = await erp.get_order(ref.id)
-    assert stored == sent | {"id": ref.id, "numeroPedido": ref.numero_pedido, "_Ocorrencias": []}
+    assigned = {"id": ref.id, "numeroPedido": ref.numero_pedido, "_Ocorrencias": []}
+    assert stored == sent | assigned | {"dataAlteracao": stored["dataAlteracao"]}
     assert [str(item["valor"]) for item in stored["_Itens"]] == ["129.90", "59.90"]
 
 
@@ -182,12 +189,15 @@ async def test_a_batch_can_partly_succeed(api_root: str) -> None:
 
 
 async def test_forced_429_is_rate_limited_with_retry_after(erp: ErpClient, api_root: str) -> None:
-    await control(api_root, "POST", "/_sandbox/faults", {"status": 429, "retry_after": 7})
+    await control(api_root, "POST", "/_sandbox/faults", {"status": 429, "retry_after": 1})
     with pytest.raises(RateLimited) as caught:
         await erp.test_connection()
-    assert caught.value.retry_after == 7.0
+    assert caught.value.retry_after == 1.0
     assert caught.value.status == 429
-    await erp.test_connection()  # the fault was used up
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await erp.test_connection()  # the fault was used up, and the tenant paused as asked
+    assert loop.time() - started >= 0.9
 
 
 @pytest.mark.parametrize("status", [500, 503])

@@ -1,4 +1,4 @@
-"""ERP settings, status codes, exact JSON and the token bucket."""
+"""ERP settings (the shared URL rule), status codes and exact JSON."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from pydantic import ValidationError
 from connectors.capabilities import Entity, Operation
 from connectors.erp import json_exact
 from connectors.erp.connector import ERP
-from connectors.erp.ratelimit import TokenBucket
 from connectors.erp.settings import ErpSettings
 from connectors.erp.situacao import Situacao
 
@@ -23,19 +22,36 @@ def test_settings_defaults_and_secret() -> None:
     assert "tok-123" not in repr(settings)
 
 
-@pytest.mark.parametrize(
-    "url", ["http://127.0.0.1:8101/api", "http://localhost:8101/api", "http://[::1]:8101/api"]
-)
-def test_plain_http_is_allowed_for_loopback(url: str) -> None:
-    assert ErpSettings(base_url=url, api_token="t").base_url == url
+DEV_MODE = {"allow_private_urls": True}
+LOOPBACK = ["http://127.0.0.1:8101/api", "http://localhost:8101/api", "http://[::1]:8101/api"]
+
+
+@pytest.mark.parametrize("url", [*LOOPBACK, "http://erp-sandbox:8101/api"])
+def test_plain_http_and_private_hosts_are_allowed_in_dev_mode(url: str) -> None:
+    settings = ErpSettings.model_validate({"base_url": url, "api_token": "t"}, context=DEV_MODE)
+    assert settings.base_url == url
 
 
 @pytest.mark.parametrize(
-    "url", ["http://loja.eccosys.com.br/api", "loja.eccosys.com.br", "ftp://x/api"]
+    "url",
+    [
+        *LOOPBACK,
+        "https://127.0.0.1/api",
+        "https://10.0.0.5/api",
+        "https://erp.internal/api",
+        "http://loja.eccosys.com.br/api",
+        "https://user:pw@loja.eccosys.com.br/api",
+    ],
 )
-def test_other_urls_are_refused(url: str) -> None:
+def test_outside_dev_mode_only_public_https_is_accepted(url: str) -> None:
     with pytest.raises(ValidationError):
         ErpSettings(base_url=url, api_token="t")
+
+
+@pytest.mark.parametrize("url", ["loja.eccosys.com.br", "ftp://x/api"])
+def test_non_http_urls_are_refused_even_in_dev_mode(url: str) -> None:
+    with pytest.raises(ValidationError):
+        ErpSettings.model_validate({"base_url": url, "api_token": "t"}, context=DEV_MODE)
 
 
 def test_unknown_settings_and_mutation_are_refused() -> None:
@@ -76,32 +92,3 @@ def test_decimals_go_out_as_exact_numbers_and_come_back_as_decimals() -> None:
 def test_non_finite_decimals_are_refused() -> None:
     with pytest.raises(TypeError):
         json_exact.dumps({"valor": Decimal("NaN")})
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_bucket_paces_reservations() -> None:
-    clock = Clock()
-    bucket = TokenBucket(rate=2, capacity=1, clock=clock)
-    assert bucket.reserve() == 0
-    assert bucket.reserve() == pytest.approx(0.5)
-    assert bucket.reserve() == pytest.approx(1.0)
-    clock.now = 1.0
-    assert bucket.reserve() == pytest.approx(0.5)
-
-
-def test_bucket_refuses_without_taking() -> None:
-    clock = Clock()
-    bucket = TokenBucket(rate=1, capacity=2, clock=clock)
-    assert bucket.try_take() is None
-    assert bucket.try_take() is None
-    assert bucket.try_take() == pytest.approx(1.0)
-    assert bucket.try_take() == pytest.approx(1.0)
-    clock.now = 1.0
-    assert bucket.try_take() is None

@@ -1,4 +1,4 @@
-"""Handlers of the ERP's own `/api` paths: produtos, pedidos, situacao."""
+"""Handlers of the ERP's own `/api` order paths, and the helpers every handler shares."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from connectors.erp.sandbox.validation import PedidoInvalido, situacao_code, val
 
 STORE = web.AppKey("store", SandboxStore)
 _NUMERO_OC = "numeroOC="
+UPDATABLE_FIELDS = frozenset({"numeroNotaFiscal", "codigoRastreamento", "transportador"})
 _DEFAULT_COUNT = 100
 
 
@@ -27,60 +28,56 @@ def json_response(document: Any, *, status: int = 200, **headers: str) -> web.Re
     )
 
 
-def _bad_request(message: str) -> web.HTTPBadRequest:
+def bad_request(message: str) -> web.HTTPBadRequest:
     return web.HTTPBadRequest(
         body=json_exact.dumps({"erro": message}), content_type="application/json"
     )
 
 
-def _not_found(message: str) -> web.HTTPNotFound:
+def not_found(message: str) -> web.HTTPNotFound:
     return web.HTTPNotFound(
         body=json_exact.dumps({"erro": message}), content_type="application/json"
     )
 
 
-def _int_param(request: web.Request, name: str, default: int) -> int:
+def int_param(request: web.Request, name: str, default: int) -> int:
     raw = request.query.get(name)
     if raw is None:
         return default
     if not raw.isdigit():
-        raise _bad_request(f"Parâmetro {name} inválido: {raw!r}")
+        raise bad_request(f"Parâmetro {name} inválido: {raw!r}")
     return int(raw)
 
 
-def _date_param(request: web.Request, name: str) -> str | None:
+def date_param(request: web.Request, name: str) -> str | None:
     raw = request.query.get(name)
     if raw is None:
         return None
     try:
         return date.fromisoformat(raw).isoformat()
     except ValueError:
-        raise _bad_request(f"Parâmetro {name} inválido: {raw!r} (use aaaa-mm-dd)") from None
+        raise bad_request(f"Parâmetro {name} inválido: {raw!r} (use aaaa-mm-dd)") from None
 
 
-async def _json_body(request: web.Request) -> Any:
+async def json_body(request: web.Request) -> Any:
     try:
         return json_exact.loads(await request.read())
     except ValueError:
-        raise _bad_request("Corpo da requisição não é um JSON válido") from None
-
-
-async def list_produtos(request: web.Request) -> web.Response:
-    offset = _int_param(request, "$offset", 0)
-    count = _int_param(request, "$count", _DEFAULT_COUNT)
-    return json_response(request.app[STORE].products(offset=offset, count=count))
+        raise bad_request("Corpo da requisição não é um JSON válido") from None
 
 
 async def list_pedidos(request: web.Request) -> web.Response:
     considered = request.query.get("$dataConsiderada", "data")
-    if considered != "data":
-        # Other date fields exist in the real ERP; the sandbox only dates orders by `data`.
-        raise _bad_request(f"$dataConsiderada não suportado no sandbox: {considered!r}")
+    if considered not in ("data", "dataAlteracao"):
+        # Other date fields exist in the real ERP; the sandbox dates orders by these two.
+        raise bad_request(f"$dataConsiderada não suportado no sandbox: {considered!r}")
+    offset, count = page_params(request)
     orders = request.app[STORE].orders(
-        offset=_int_param(request, "$offset", 0),
-        count=_int_param(request, "$count", _DEFAULT_COUNT),
-        from_date=_date_param(request, "$fromDate"),
-        to_date=_date_param(request, "$toDate"),
+        offset=offset,
+        count=count,
+        from_date=date_param(request, "$fromDate"),
+        to_date=date_param(request, "$toDate"),
+        considered=considered,
     )
     return json_response(orders)
 
@@ -95,15 +92,15 @@ async def get_pedido(request: web.Request) -> web.Response:
         order = store.order(int(ref)) if ref.isdigit() else None
         found = [] if order is None else [order]
     if not found:
-        raise _not_found(f"Pedido não encontrado: {ref}")
+        raise not_found(f"Pedido não encontrado: {ref}")
     return json_response(found)
 
 
 async def post_pedidos(request: web.Request) -> web.Response:
     """Create each posted order on its own; all refused answers 422 with the same envelope."""
-    body = await _json_body(request)
+    body = await json_body(request)
     if not isinstance(body, list) or not body:
-        raise _bad_request("O corpo deve ser uma lista de pedidos")
+        raise bad_request("O corpo deve ser uma lista de pedidos")
     store, today = request.app[STORE], date.today()
     success: list[dict[str, str]] = []
     error: list[dict[str, str]] = []
@@ -116,8 +113,7 @@ async def post_pedidos(request: web.Request) -> web.Response:
             continue
         msg = "Pedido inserido com sucesso"
         success.append({"id": stored["id"], "codigo": stored["numeroPedido"], "msg": msg})
-    status = 422 if error and not success else 200
-    return json_response({"result": {"success": success, "error": error}}, status=status)
+    return envelope_response(success, error)
 
 
 async def post_situacao(request: web.Request) -> web.Response:
@@ -126,8 +122,8 @@ async def post_situacao(request: web.Request) -> web.Response:
     store = request.app[STORE]
     order = store.order(int(ref)) if ref.isdigit() else None
     if order is None:
-        raise _not_found(f"Pedido não encontrado: {ref}")
-    body = await _json_body(request)
+        raise not_found(f"Pedido não encontrado: {ref}")
+    body = await json_body(request)
     try:
         situacao = situacao_code(body.get("situacao") if isinstance(body, dict) else None)
     except PedidoInvalido as exc:
@@ -147,10 +143,43 @@ async def post_situacao(request: web.Request) -> web.Response:
     return json_response({"result": {"success": ["Situação alterada"], "error": []}})
 
 
+def envelope_response(success: list[Any], error: list[dict[str, str]]) -> web.Response:
+    """The per-item write envelope; 422 when every item was refused, as for orders."""
+    status = 422 if error and not success else 200
+    return json_response({"result": {"success": success, "error": error}}, status=status)
+
+
+def page_params(request: web.Request) -> tuple[int, int]:
+    return int_param(request, "$offset", 0), int_param(request, "$count", _DEFAULT_COUNT)
+
+
+async def put_pedidos(request: web.Request) -> web.Response:
+    """Change the NF-e number, tracking code or carrier of each listed order (by `id`)."""
+    body = await json_body(request)
+    if not isinstance(body, list) or not body:
+        raise bad_request("O corpo deve ser uma lista de pedidos")
+    store = request.app[STORE]
+    success: list[Any] = []
+    error: list[dict[str, str]] = []
+    for item in body:
+        ref = str(item.get("id") or "") if isinstance(item, dict) else ""
+        order = store.order(int(ref)) if ref.isdigit() else None
+        if order is None or not isinstance(item, dict):
+            error.append({"id": ref, "codigo": ref, "erro": f"Pedido não encontrado: {ref}"})
+            continue
+        refused = sorted(set(item) - UPDATABLE_FIELDS - {"id"})
+        if refused:
+            error.append({"id": ref, "codigo": ref, "erro": f"Campos não alteráveis: {refused}"})
+            continue
+        store.replace_order(order | item)
+        success.append({"id": ref, "codigo": ref, "msg": "Pedido alterado"})
+    return envelope_response(success, error)
+
+
 def api_routes() -> list[web.RouteDef]:
     return [
-        web.get("/api/produtos", list_produtos),
         web.get("/api/pedidos", list_pedidos),
+        web.put("/api/pedidos", put_pedidos),
         web.post("/api/pedidos", post_pedidos),
         web.get("/api/pedidos/{ref}", get_pedido),
         web.post("/api/pedidos/{ref}/situacao", post_situacao),

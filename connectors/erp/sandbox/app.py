@@ -2,8 +2,11 @@
 
 `/api` follows the real API: token in `Authorization` (`Bearer <t>` or the raw token),
 bare JSON arrays for lists, `$offset`/`$count` paging, per-item write envelopes, and 429 with
-`Retry-After` once a token's budget is spent. `/_sandbox` is not part of the ERP: tests and
-the demo use it to inject faults, count orders and check health.
+`Retry-After` once a token's budget is spent. It covers pedidos, produtos (parents and
+children, the `produtosAlterados` and `produtosComEstoqueAlterado` feeds), estoques per
+deposit, categorias, marcas and nfes. `/_sandbox` is not part of the ERP: tests and the demo
+use it to inject faults, count orders, read stock movements, check health and register URLs
+that receive signed pushes of change events.
 """
 
 from __future__ import annotations
@@ -15,9 +18,12 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from connectors.budget import TokenBucket
 from connectors.erp import json_exact
-from connectors.erp.ratelimit import TokenBucket
 from connectors.erp.sandbox.api import STORE, api_routes, json_response
+from connectors.erp.sandbox.api_nfes import nfe_routes
+from connectors.erp.sandbox.api_products import product_routes
+from connectors.erp.sandbox.push import push_routes, run_deliverer
 from connectors.erp.sandbox.store import SandboxStore
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -114,6 +120,11 @@ async def _health(request: web.Request) -> web.Response:
     return json_response({"status": "ok", "orders": request.app[STORE].order_count()})
 
 
+async def _stock_movements(request: web.Request) -> web.Response:
+    """Every stock movement received, with its `es`: how a test sees what a client sent."""
+    return json_response({"movements": request.app[STORE].stock.movements()})
+
+
 def build_app(config: SandboxConfig) -> web.Application:
     """The sandbox app over the SQLite file `config.db_path` (created when missing)."""
     app = web.Application(middlewares=[api_gate])
@@ -128,13 +139,15 @@ def build_app(config: SandboxConfig) -> web.Application:
         store.close()
 
     app.on_cleanup.append(close_store)
-    app.add_routes(api_routes())
+    app.cleanup_ctx.append(run_deliverer)
+    app.add_routes(api_routes() + product_routes() + nfe_routes() + push_routes())
     app.add_routes(
         [
             web.post("/_sandbox/faults", _post_faults),
             web.delete("/_sandbox/faults", _delete_faults),
             web.get("/_sandbox/orders", _orders_summary),
             web.get("/_sandbox/health", _health),
+            web.get("/_sandbox/stock-movements", _stock_movements),
         ]
     )
     return app

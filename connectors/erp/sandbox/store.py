@@ -1,16 +1,24 @@
-"""The sandbox's durable state: orders and products as JSON documents in SQLite (WAL).
+"""The sandbox's durable state: JSON documents in SQLite (WAL), one connection per tenant.
 
 Documents are stored as the JSON text `json_exact` writes, so money keeps its exact digits.
-Calls are small indexed reads and single-row writes, run inline on the event loop.
+Calls are small indexed reads and single-row writes, run inline on the event loop. Orders live
+here; products, stock, NF-e and the webhook outbox in the modules beside it, on the same
+connection. New tables and expression indexes are `IF NOT EXISTS`, so a database file from an
+older sandbox still opens.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import time
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from connectors.erp import json_exact
+from connectors.erp.sandbox.catalog_store import NamedTable, ProductTable
+from connectors.erp.sandbox.fiscal_store import NfeTable, StockTable
+from connectors.erp.sandbox.outbox import Outbox
 
 Document = dict[str, Any]
 
@@ -33,7 +41,52 @@ CREATE TABLE IF NOT EXISTS produtos (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     doc TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS produtos_codigo ON produtos (json_extract(doc, '$.codigo'));
+CREATE INDEX IF NOT EXISTS produtos_master ON produtos (json_extract(doc, '$.idProdutoMaster'));
+CREATE TABLE IF NOT EXISTS depositos (id TEXT PRIMARY KEY, nome TEXT NOT NULL);
+INSERT OR IGNORE INTO depositos VALUES ('1', 'Principal'), ('2', 'Loja física');
+CREATE TABLE IF NOT EXISTS estoques (
+    codigo TEXT NOT NULL,
+    deposito TEXT NOT NULL,
+    quantidade TEXT NOT NULL,
+    alterado_em TEXT NOT NULL,
+    PRIMARY KEY (codigo, deposito)
+);
+CREATE TABLE IF NOT EXISTS movimentos (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    codigo TEXT NOT NULL,
+    deposito TEXT NOT NULL,
+    es TEXT NOT NULL,
+    quantidade TEXT NOT NULL,
+    registrado_em TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS nfes (numero INTEGER PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS categorias (id INTEGER PRIMARY KEY AUTOINCREMENT, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS marcas (id INTEGER PRIMARY KEY AUTOINCREMENT, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS webhooks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    url TEXT NOT NULL,
+    secret TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS entregas (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    webhook_id INTEGER NOT NULL,
+    body BLOB NOT NULL,
+    tentativas INTEGER NOT NULL DEFAULT 0,
+    proxima REAL NOT NULL,
+    entregue_em REAL,
+    ultimo_status INTEGER
+);
+CREATE INDEX IF NOT EXISTS entregas_pendentes ON entregas (entregue_em, proxima);
 """
+
+ERP_TIMEZONE = ZoneInfo("America/Sao_Paulo")
+
+
+def now_local() -> str:
+    """The ERP's own timestamp: Sao Paulo civil time to the second, `yyyy-MM-dd HH:mm:ss`."""
+    return datetime.now(ERP_TIMEZONE).strftime("%Y-%m-%d %H:%M:%S")
+
 
 # The ERP's order number is a sequence of its own; keeping it apart from `id` catches a
 # client that mixes the two up.
@@ -41,20 +94,29 @@ _NUMERO_PEDIDO_BASE = 10000
 
 
 class SandboxStore:
-    """Orders and products of one sandbox tenant."""
+    """Everything one sandbox tenant holds; writes that go together share `transaction()`."""
 
     def __init__(self, path: str) -> None:
         self._db = sqlite3.connect(path, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        self.outbox = Outbox(self._db)
+        self.products = ProductTable(self._db, self.outbox)
+        self.stock = StockTable(self._db, self.outbox)
+        self.nfes = NfeTable(self._db)
+        self.categorias = NamedTable(self._db, "categorias", "categoria")
+        self.marcas = NamedTable(self._db, "marcas", "marca")
 
     def close(self) -> None:
         self._db.close()
 
+    def transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
     def insert_order(self, pedido: Document) -> Document:
         """Store a validated order, assigning `id` and `numeroPedido`; return it as stored."""
-        with self._transaction():
+        with self.transaction():
             cursor = self._db.execute(
                 "INSERT INTO pedidos (numero_oc, data, doc) VALUES (?, ?, '')",
                 (pedido.get("numeroDaOrdemDeCompra"), str(pedido["data"])[:10]),
@@ -66,33 +128,59 @@ class SandboxStore:
             )
             assigned = {"id": str(order_id), "numeroPedido": str(_NUMERO_PEDIDO_BASE + order_id)}
             stored = assigned | {k: v for k, v in pedido.items() if k not in assigned}
-            self._write(order_id, stored)
+            stored["dataAlteracao"] = now_local()
+            self._write(order_id, stored, "order.created")
         return stored
 
     def replace_order(self, pedido: Document) -> None:
-        with self._transaction():
-            self._write(int(pedido["id"]), pedido)
+        """Store a changed order, stamping `dataAlteracao`; call inside or outside a transaction."""
+        pedido["dataAlteracao"] = now_local()
+        if self._db.in_transaction:
+            self._write(int(pedido["id"]), pedido, "order.updated")
+            return
+        with self.transaction():
+            self._write(int(pedido["id"]), pedido, "order.updated")
 
     def order(self, order_id: int) -> Document | None:
         row = self._db.execute("SELECT doc FROM pedidos WHERE id = ?", (order_id,)).fetchone()
-        return None if row is None else _document(row[0])
+        return None if row is None else json_exact.loads_object(row[0])
+
+    def order_by_number(self, numero_pedido: str) -> Document | None:
+        """By the ERP's own order number (`numeroPedido`), which NF-e emission is keyed on."""
+        if not numero_pedido.isdigit():
+            return None
+        return self.order(int(numero_pedido) - _NUMERO_PEDIDO_BASE)
 
     def orders_by_purchase_number(self, numero: str) -> list[Document]:
         rows = self._db.execute(
             "SELECT doc FROM pedidos WHERE numero_oc = ? ORDER BY id", (numero,)
         ).fetchall()
-        return [_document(doc) for (doc,) in rows]
+        return [json_exact.loads_object(doc) for (doc,) in rows]
 
     def orders(
-        self, *, offset: int, count: int, from_date: str | None, to_date: str | None
+        self,
+        *,
+        offset: int,
+        count: int,
+        from_date: str | None,
+        to_date: str | None,
+        considered: str = "data",
     ) -> list[Document]:
-        """Orders dated within [from_date, to_date] (yyyy-MM-dd, either open), by id."""
+        """Orders whose `considered` date is within [from_date, to_date] (either open), by id.
+
+        `dataAlteracao` falls back to `data` for orders stored before it existed.
+        """
+        day = (
+            "data"
+            if considered == "data"
+            else ("coalesce(substr(json_extract(doc, '$.dataAlteracao'), 1, 10), data)")
+        )
         rows = self._db.execute(
-            "SELECT doc FROM pedidos WHERE (?1 IS NULL OR data >= ?1) AND (?2 IS NULL OR data <= ?2)"
-            " ORDER BY id LIMIT ?3 OFFSET ?4",
+            f"SELECT doc FROM pedidos WHERE (?1 IS NULL OR {day} >= ?1)"
+            f" AND (?2 IS NULL OR {day} <= ?2) ORDER BY id LIMIT ?3 OFFSET ?4",
             (from_date, to_date, count, offset),
         ).fetchall()
-        return [_document(doc) for (doc,) in rows]
+        return [json_exact.loads_object(doc) for (doc,) in rows]
 
     def creation_times(self) -> dict[int, float]:
         """Order id -> wall-clock time the sandbox stored it, in ms since the epoch."""
@@ -102,31 +190,17 @@ class SandboxStore:
     def order_count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM pedidos").fetchone()[0])
 
-    def products(self, *, offset: int, count: int) -> list[Document]:
-        rows = self._db.execute(
-            "SELECT doc FROM produtos ORDER BY id LIMIT ? OFFSET ?", (count, offset)
-        ).fetchall()
-        return [_document(doc) for (doc,) in rows]
-
     def seed_products(self, how_many: int) -> None:
         """Create demo products until there are `how_many` (idempotent across restarts)."""
-        existing = int(self._db.execute("SELECT count(*) FROM produtos").fetchone()[0])
-        with self._transaction():
-            for n in range(existing + 1, how_many + 1):
-                product = {"id": str(n), "codigo": f"SKU-{n:04d}", "nome": f"Produto {n}"}
-                self._db.execute(
-                    "INSERT INTO produtos (id, doc) VALUES (?, ?)",
-                    (n, json_exact.dumps(product).decode()),
-                )
+        with self.transaction():
+            self.products.seed(how_many)
 
-    def _write(self, order_id: int, pedido: Document) -> None:
+    def _write(self, order_id: int, pedido: Document, event: str) -> None:
         self._db.execute(
             "UPDATE pedidos SET doc = ? WHERE id = ?",
             (json_exact.dumps(pedido).decode(), order_id),
         )
-
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self._db)
+        self.outbox.enqueue(event, {"id": pedido["id"], "numeroPedido": pedido["numeroPedido"]})
 
 
 class _Transaction:
@@ -140,9 +214,3 @@ class _Transaction:
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         self._db.execute("ROLLBACK" if exc_type else "COMMIT")
-
-
-def _document(text: str) -> Document:
-    document = json_exact.loads(text)
-    assert isinstance(document, dict)
-    return document

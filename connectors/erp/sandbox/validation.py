@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from connectors.erp.json_exact import number
 from connectors.erp.situacao import Situacao
 
 MONEY_FIELDS = ("totalProdutos", "totalVenda", "desconto", "frete")
@@ -20,17 +20,6 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 class PedidoInvalido(ValueError):
     """A posted order the ERP would refuse; the message is the envelope's `erro`."""
-
-
-def number(value: Any) -> Decimal | None:
-    """The value as a Decimal when it is a JSON number or a numeric string, else None."""
-    if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
-        return None
-    try:
-        parsed = Decimal(value)
-    except InvalidOperation:
-        return None
-    return parsed if parsed.is_finite() else None
 
 
 def _require_amount(value: Any, where: str, *, positive: bool = False) -> None:
