@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def _customer(state: SandboxState, fields: dict[str, Any]) -> dict[str, Any]:
-    customer = dict(records._skeletons()["Order"]["Customer"])
+    customer: dict[str, Any] = records.skeleton("Order")["Customer"]
     customer_id = state.store.next_id("Customer")
     customer.update({k: as_text(v) for k, v in fields.items() if not isinstance(v, (dict, list))})
     customer["id"] = str(customer_id)
@@ -34,8 +34,8 @@ def _customer(state: SandboxState, fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _address_template() -> dict[str, Any]:
-    skeleton = records._skeletons()["Order"]["Customer"]["CustomerAddresses"][0]["CustomerAddress"]
-    return dict(skeleton)
+    address: dict[str, Any] = records.skeleton("Order")["Customer"]["CustomerAddresses"][0]
+    return dict(address["CustomerAddress"])
 
 
 def _line(state: SandboxState, order_id: str, given: dict[str, Any]) -> dict[str, Any]:

@@ -32,6 +32,11 @@ def blank(kind: str) -> dict[str, Any]:
     return record
 
 
+def skeleton(kind: str) -> dict[str, Any]:
+    """A deep copy of the documented shape of ``kind``, example list items included."""
+    return copy.deepcopy(_skeletons()[kind])
+
+
 def item_template(kind: str, key: str) -> dict[str, Any]:
     """The shape of one element of a record's list field (e.g. Order.ProductsSold)."""
     items = _skeletons()[kind][key]
