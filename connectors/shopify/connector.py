@@ -1,17 +1,48 @@
-"""Shopify's declaration: what the engine may ask of it."""
+"""Shopify's declaration: what the engine may ask of it.
+
+Categories are custom collections; brands are the products' vendors (read only: a vendor is a
+product field, written with the product). Stock and price are written per SKU; stock
+notifications are ``inventory_levels/*`` deliveries.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from connectors.capabilities import ConnectorSpec, Entity, Operation
+from connectors.shopify.client import ShopifyClient
 from connectors.shopify.settings import ShopifySettings
+from connectors.shopify.webhooks import verify_shopify_notification
+
+READ, LIST_SINCE, GET_BY_CODE, WRITE, WEBHOOK = (
+    Operation.READ,
+    Operation.LIST_SINCE,
+    Operation.GET_BY_CODE,
+    Operation.WRITE,
+    Operation.WEBHOOK,
+)
+
+
+def _sandbox_kit() -> Any:
+    """The sandbox (aiohttp) is imported only when a kit is asked for, never by the engine."""
+    from connectors.shopify.sandbox.kit import ShopifySandboxKit
+
+    return ShopifySandboxKit()
+
 
 SHOPIFY = ConnectorSpec(
     name="shopify",
     title="Shopify",
     settings=ShopifySettings,
     capabilities={
-        Entity.ORDER: frozenset(
-            {Operation.READ, Operation.LIST_SINCE, Operation.GET_BY_CODE, Operation.WEBHOOK}
-        ),
+        Entity.ORDER: frozenset({READ, LIST_SINCE, GET_BY_CODE, WRITE, WEBHOOK}),
+        Entity.PRODUCT: frozenset({READ, LIST_SINCE, GET_BY_CODE, WRITE, WEBHOOK}),
+        Entity.CATEGORY: frozenset({READ, LIST_SINCE, GET_BY_CODE, WRITE, WEBHOOK}),
+        Entity.BRAND: frozenset({READ, LIST_SINCE, GET_BY_CODE}),
+        Entity.STOCK: frozenset({WRITE, WEBHOOK}),
+        Entity.PRICE: frozenset({WRITE}),
     },
+    client=ShopifyClient,
+    verify_notification=verify_shopify_notification,
+    sandbox_kit=_sandbox_kit,
 )

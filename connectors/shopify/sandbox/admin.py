@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
+import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
@@ -11,8 +10,10 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from connectors.shopify.sandbox.http import body_of, error, int_id, not_found, paged
 from connectors.shopify.sandbox.orders import InvalidOrder, OrderContext, build_order
 from connectors.shopify.sandbox.state import SHOP_ID, SHOP_TZ, STATE, json_response
+from connectors.shopify.sandbox.store import STATUS_FILTERS
 
 API_PREFIX = "/admin/api/"
 KNOWN_VERSIONS = frozenset(
@@ -23,6 +24,7 @@ WEBHOOK_TOPICS = frozenset(
         "orders/create", "orders/updated", "orders/paid", "orders/cancelled", "orders/fulfilled",
         "orders/partially_fulfilled", "orders/edited", "orders/delete", "products/create",
         "products/update", "products/delete", "inventory_levels/update", "app/uninstalled",
+        "collections/create", "collections/update", "collections/delete",
     }
 )  # fmt: skip
 INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
@@ -30,7 +32,6 @@ THROTTLED = (
     "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted "
     "service."
 )
-DEFAULT_LIMIT, MAX_LIMIT = 50, 250
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -41,15 +42,21 @@ async def admin_gate(request: web.Request, handler: Handler) -> web.StreamRespon
     if not request.path.startswith(API_PREFIX):
         return await handler(request)
     state = request.app[STATE]
-    if request.match_info.get("version") not in KNOWN_VERSIONS:
+    if not serves_shop(request) or request.match_info.get("version") not in KNOWN_VERSIONS:
         return json_response({"errors": "Not Found"}, status=404)
     token = request.headers.get("X-Shopify-Access-Token", "")
-    if token != state.config.token:
+    if not state.tokens.valid(token, "access", time.time()):
         return json_response({"errors": INVALID_TOKEN}, status=401)
-    admission = state.buckets.admit(token)
+    # One bucket per app and store; this sandbox is one store seen by one app.
+    admission = state.buckets.admit(state.config.shop_domain)
     limit_header = {"X-Shopify-Shop-Api-Call-Limit": admission.header}
     if not admission.allowed:
         headers = {**limit_header, "Retry-After": f"{admission.retry_after:.1f}"}
+        return json_response({"errors": THROTTLED}, status=429, headers=headers)
+    if state.faults.throttled_calls > 0:  # asked for through /_sandbox/rate_limit
+        state.faults.throttled_calls -= 1
+        wait = state.faults.retry_after
+        headers = {**limit_header, **({"Retry-After": f"{wait:g}"} if wait is not None else {})}
         return json_response({"errors": THROTTLED}, status=429, headers=headers)
     try:
         response = await handler(request)
@@ -60,38 +67,25 @@ async def admin_gate(request: web.Request, handler: Handler) -> web.StreamRespon
     return response
 
 
-async def _body(request: web.Request, root: str) -> dict[str, Any]:
-    try:
-        payload = orjson.loads(await request.read())
-    except orjson.JSONDecodeError:
-        payload = None
-    if not isinstance(payload, dict) or not isinstance(payload.get(root), dict):
-        raise _error(400, {root: "Required parameter missing or invalid"})
-    return dict(payload[root])
+def serves_shop(request: web.Request) -> bool:
+    """Shopify routes by host: another `*.myshopify.com` is a store that is not here."""
+    host = (request.host or "").rsplit(":", 1)[0].lower()
+    return not host.endswith(".myshopify.com") or host == request.app[STATE].config.shop_domain
 
 
-ERROR_CLASSES: dict[int, type[web.HTTPException]] = {
-    400: web.HTTPBadRequest,
-    404: web.HTTPNotFound,
-    422: web.HTTPUnprocessableEntity,
-}
+async def list_orders(request: web.Request) -> web.Response:
+    """Cursor pagination: a `Link: <...page_info=...>; rel="next"` header while more remain."""
+    status = request.query.get("status", "open")  # Shopify's default; pollers pass status=any
+    if "page_info" not in request.query and status not in STATUS_FILTERS:
+        raise error(400, {"status": "Invalid value."})
+    store = request.app[STATE].store
 
+    def fetch(cursor: dict[str, Any], limit: int) -> list[dict[str, Any]]:
+        return store.list_orders(
+            cursor.get("status", "open"), cursor["updated_at_min"], cursor["after"], limit
+        )
 
-def _error(status: int, errors: Any) -> web.HTTPException:
-    """Shopify's error shape: `{"errors": "text"}` or `{"errors": {field: [messages]}}`."""
-    body = orjson.dumps({"errors": errors})
-    return ERROR_CLASSES[status](body=body, content_type="application/json")
-
-
-def _not_found() -> web.HTTPException:
-    return _error(404, "Not Found")
-
-
-def _int_id(raw: str) -> int:
-    try:
-        return int(raw)
-    except ValueError:
-        raise _not_found() from None
+    return paged(request, "orders", fetch, {"status": status})
 
 
 async def get_shop(request: web.Request) -> web.Response:
@@ -108,14 +102,14 @@ async def list_webhooks(request: web.Request) -> web.Response:
 
 async def create_webhook(request: web.Request) -> web.Response:
     state = request.app[STATE]
-    raw = await _body(request, "webhook")
+    raw = await body_of(request, "webhook")
     topic, address = str(raw.get("topic", "")), str(raw.get("address", ""))
     if topic not in WEBHOOK_TOPICS:
-        raise _error(422, {"topic": [f"Invalid topic specified: {topic}."]})
+        raise error(422, {"topic": [f"Invalid topic specified: {topic}."]})
     if not address.startswith(("https://", "http://")):
-        raise _error(422, {"address": ["is invalid"]})
+        raise error(422, {"address": ["is invalid"]})
     if state.store.list_webhooks(topic, address):
-        raise _error(422, {"address": ["for this topic has already been taken"]})
+        raise error(422, {"address": ["for this topic has already been taken"]})
     now = datetime.now(SHOP_TZ).replace(microsecond=0).isoformat()
     with state.store.transaction():
         webhook_id = state.store.next_id("WebhookSubscription")
@@ -136,22 +130,22 @@ async def create_webhook(request: web.Request) -> web.Response:
 
 
 async def delete_webhook(request: web.Request) -> web.Response:
-    if not request.app[STATE].store.delete_webhook(_int_id(request.match_info["id"])):
-        raise _not_found()
+    if not request.app[STATE].store.delete_webhook(int_id(request.match_info["id"])):
+        raise not_found()
     return json_response({})
 
 
 async def get_order(request: web.Request) -> web.Response:
-    order = request.app[STATE].store.get_order(_int_id(request.match_info["id"]))
+    order = request.app[STATE].store.get_order(int_id(request.match_info["id"]))
     if order is None:
-        raise _not_found()
+        raise not_found()
     return json_response({"order": order})
 
 
 async def create_order(request: web.Request) -> web.Response:
     """Create the order, then queue an `orders/create` delivery per subscription, atomically."""
     state = request.app[STATE]
-    raw = await _body(request, "order")
+    raw = await body_of(request, "order")
     store = state.store
     with store.transaction():
         ctx = OrderContext(
@@ -165,81 +159,13 @@ async def create_order(request: web.Request) -> web.Response:
         try:
             order = build_order(raw, ctx)
         except InvalidOrder as exc:
-            raise _error(422, exc.errors) from exc
+            raise error(422, exc.errors) from exc
         store.insert_order(order)
         version = state.config.api_version
         subscriptions = store.list_webhooks("orders/create", None)
         state.outbox.enqueue("orders/create", orjson.dumps(order), version, subscriptions)
     state.dispatcher.wake()
     return json_response({"order": order}, status=201)
-
-
-def _encode_cursor(cursor: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps(cursor)).decode().rstrip("=")
-
-
-def _decode_cursor(page_info: str) -> dict[str, Any]:
-    try:
-        cursor = orjson.loads(base64.urlsafe_b64decode(page_info + "=" * (-len(page_info) % 4)))
-    except (binascii.Error, ValueError):
-        cursor = None
-    if not isinstance(cursor, dict) or not isinstance(cursor.get("after"), int):
-        raise _error(400, {"page_info": "Invalid value."})
-    return cursor
-
-
-def own_origin(request: web.Request) -> str:
-    """Where this sandbox listens: Link URLs must reach it even when Host names the shop."""
-    host, port = request.transport.get_extra_info("sockname")[:2] if request.transport else ("", 0)
-    if not host:
-        return str(request.url.origin())
-    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
-
-
-def _list_filters(query: Any) -> dict[str, Any]:
-    """The first page's filters; later pages carry them inside the opaque `page_info`."""
-    status = query.get("status", "open")  # Shopify's default; pollers must pass status=any
-    if status not in ("open", "closed", "cancelled", "any"):
-        raise _error(400, {"status": "Invalid value."})
-    updated_min = None
-    if "updated_at_min" in query:
-        try:
-            moment = datetime.fromisoformat(query["updated_at_min"])
-        except ValueError:
-            raise _error(400, {"updated_at_min": "Invalid value."}) from None
-        updated_min = (moment if moment.tzinfo else moment.replace(tzinfo=SHOP_TZ)).timestamp()
-    return {"status": status, "updated_at_min": updated_min, "after": None}
-
-
-def _limit(query: Any) -> int:
-    try:
-        limit = int(query.get("limit", DEFAULT_LIMIT))
-    except ValueError:
-        raise _error(400, {"limit": "Invalid value."}) from None
-    return max(1, min(limit, MAX_LIMIT))
-
-
-async def list_orders(request: web.Request) -> web.Response:
-    """Cursor pagination: a `Link: <...page_info=...>; rel="next"` header while more remain."""
-    query = request.query
-    if "page_info" in query:
-        if set(query) - {"page_info", "limit", "fields"}:
-            raise _error(400, {"page_info": "Only limit and fields may be sent with page_info."})
-        cursor = _decode_cursor(query["page_info"])
-    else:
-        cursor = _list_filters(query)
-    limit = _limit(query)
-    store = request.app[STATE].store
-    found = store.list_orders(
-        cursor["status"], cursor["updated_at_min"], cursor["after"], limit + 1
-    )
-    page, more = found[:limit], len(found) > limit
-    headers = {}
-    if more:
-        token = _encode_cursor({**cursor, "after": page[-1]["id"]})
-        url = f"{own_origin(request)}{request.path}?limit={limit}&page_info={token}"
-        headers["Link"] = f'<{url}>; rel="next"'
-    return json_response({"orders": page}, headers=headers)
 
 
 def add_admin_routes(app: web.Application) -> None:

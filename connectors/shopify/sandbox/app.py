@@ -9,12 +9,17 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from connectors.shopify.sandbox.admin import add_admin_routes, admin_gate
+from connectors.shopify.sandbox.catalog import add_catalog_routes
 from connectors.shopify.sandbox.config import SandboxConfig
 from connectors.shopify.sandbox.control import add_control_routes
 from connectors.shopify.sandbox.dispatch import WebhookDispatcher
+from connectors.shopify.sandbox.fulfillment import add_fulfillment_routes
+from connectors.shopify.sandbox.oauth import add_oauth_routes
 from connectors.shopify.sandbox.outbox import Outbox
 from connectors.shopify.sandbox.ratelimit import LeakyBuckets
+from connectors.shopify.sandbox.resources import Resources, Tokens
 from connectors.shopify.sandbox.state import STATE, SandboxState, default_shop
+from connectors.shopify.sandbox.stock import add_stock_routes
 from connectors.shopify.sandbox.store import ShopStore, connect
 
 
@@ -22,6 +27,10 @@ def build_app(config: SandboxConfig) -> web.Application:
     """A ready-to-serve sandbox; the database opens and the sender starts with the app."""
     app = web.Application(middlewares=[admin_gate])
     add_admin_routes(app)
+    add_catalog_routes(app)
+    add_stock_routes(app)
+    add_fulfillment_routes(app)
+    add_oauth_routes(app)
     add_control_routes(app)
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
@@ -30,12 +39,17 @@ def build_app(config: SandboxConfig) -> web.Application:
         if store.shop() is None:
             store.save_shop(default_shop(config))
         dispatcher = WebhookDispatcher(outbox, config)
+        tokens = Tokens(conn)
+        tokens.grant_once(config.token, "access")
+        tokens.grant_once(config.refresh_token, "refresh")
         app[STATE] = SandboxState(
             config=config,
             store=store,
             outbox=outbox,
             buckets=LeakyBuckets(size=config.bucket_size, leak_rate=config.leak_rate),
             dispatcher=dispatcher,
+            resources=Resources(conn),
+            tokens=tokens,
         )
         sender = asyncio.create_task(dispatcher.run(), name="shopify-sandbox-webhooks")
         try:

@@ -24,3 +24,7 @@ class SandboxConfig:
     max_retries: int = 8
     delivery_timeout: float = 5.0
     connect_timeout: float = 1.0
+    client_id: str = "sandbox_client_id"  # the client secret is webhook_secret, as on Shopify
+    refresh_token: str = "shprt_sandbox_refresh"
+    token_ttl: float = 3600.0  # expiring offline tokens: 60 min
+    client_credentials_ttl: float = 86399.0  # client-credentials tokens: 24 h

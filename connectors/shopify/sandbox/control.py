@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+
+import orjson
 from aiohttp import web
 
 from connectors.shopify.sandbox.state import STATE, json_response
@@ -38,3 +41,29 @@ def add_control_routes(app: web.Application) -> None:
     app.router.add_get(CONTROL_PREFIX + "/deliveries", list_deliveries)
     app.router.add_post(CONTROL_PREFIX + "/redeliver/{delivery_id}", redeliver)
     app.router.add_get(CONTROL_PREFIX + "/health", health)
+    add_fault_routes(app)
+
+
+async def force_rate_limit(request: web.Request) -> web.Response:
+    """`{"calls": n, "retry_after": s | null}`: the next n Admin API calls answer 429, with
+    `Retry-After: s` (no header when null, as some of Shopify's 429s come)."""
+    try:
+        raw = orjson.loads(await request.read())
+        calls, retry_after = int(raw["calls"]), raw.get("retry_after")
+        wait = None if retry_after is None else float(retry_after)
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+        return json_response({"errors": 'expected {"calls": n, "retry_after": s}'}, status=400)
+    faults = request.app[STATE].faults
+    faults.throttled_calls, faults.retry_after = max(calls, 0), wait
+    return json_response({"throttled_calls": faults.throttled_calls, "retry_after": wait})
+
+
+async def expire_tokens(request: web.Request) -> web.Response:
+    """Every access token expires now: the next calls answer 401 until a token is renewed."""
+    expired = request.app[STATE].tokens.expire_all("access", time.time())
+    return json_response({"expired": expired})
+
+
+def add_fault_routes(app: web.Application) -> None:
+    app.router.add_post(CONTROL_PREFIX + "/rate_limit", force_rate_limit)
+    app.router.add_post(CONTROL_PREFIX + "/expire_token", expire_tokens)

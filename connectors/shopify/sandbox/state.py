@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta, timezone
 from typing import Any
 
@@ -13,11 +13,21 @@ from connectors.shopify.sandbox.config import SandboxConfig
 from connectors.shopify.sandbox.dispatch import WebhookDispatcher
 from connectors.shopify.sandbox.outbox import Outbox
 from connectors.shopify.sandbox.ratelimit import LeakyBuckets
+from connectors.shopify.sandbox.resources import Resources, Tokens
 from connectors.shopify.sandbox.store import ShopStore
 
 # Brazil has had no daylight saving since 2019: a fixed offset is exact for Brasília time.
 SHOP_TZ = timezone(timedelta(hours=-3))
 SHOP_ID = 548380009
+PRIMARY_LOCATION_ID = 655441491
+
+
+@dataclass
+class Faults:
+    """Misbehaviour asked for through `/_sandbox`: the next calls answered 429."""
+
+    throttled_calls: int = 0
+    retry_after: float | None = None
 
 
 @dataclass(frozen=True)
@@ -27,6 +37,16 @@ class SandboxState:
     outbox: Outbox
     buckets: LeakyBuckets
     dispatcher: WebhookDispatcher
+    resources: Resources
+    tokens: Tokens
+    faults: Faults = field(default_factory=Faults)
+
+    def notify(self, topic: str, resource: dict[str, Any]) -> None:
+        """Queue a delivery of ``resource`` to every subscription of ``topic``. Caller commits."""
+        subscriptions = self.store.list_webhooks(topic, None)
+        if subscriptions:
+            body = orjson.dumps(resource)
+            self.outbox.enqueue(topic, body, self.config.api_version, subscriptions)
 
 
 STATE = web.AppKey("shopify_sandbox_state", SandboxState)
@@ -91,7 +111,7 @@ def default_shop(config: SandboxConfig) -> dict[str, Any]:
         "password_enabled": True,
         "has_storefront": True,
         "finances": True,
-        "primary_location_id": 655441491,
+        "primary_location_id": PRIMARY_LOCATION_ID,
         "checkout_api_supported": True,
         "multi_location_enabled": True,
         "setup_required": False,
@@ -99,4 +119,30 @@ def default_shop(config: SandboxConfig) -> dict[str, Any]:
         "enabled_presentment_currencies": ["BRL"],
         "marketing_sms_consent_enabled_at_checkout": False,
         "transactional_sms_disabled": False,
+    }
+
+
+def default_location(config: SandboxConfig) -> dict[str, Any]:
+    """The shop's one location, shaped like `api_rest_location.json` (plus `active`)."""
+    return {
+        "id": PRIMARY_LOCATION_ID,
+        "name": "Depósito Central",
+        "deleted_at": None,
+        "address1": "Avenida Paulista, 1000",
+        "address2": None,
+        "city": "São Paulo",
+        "zip": "01310-100",
+        "province": "São Paulo",
+        "country": "BR",
+        "phone": "+551130000000",
+        "created_at": "2026-01-05T09:00:00-03:00",
+        "updated_at": "2026-01-05T09:00:00-03:00",
+        "country_code": "BR",
+        "country_name": "Brazil",
+        "province_code": "SP",
+        "legacy": False,
+        "active": True,
+        "admin_graphql_api_id": f"gid://shopify/Location/{PRIMARY_LOCATION_ID}",
+        "localized_country_name": "Brazil",
+        "localized_province_name": "São Paulo",
     }

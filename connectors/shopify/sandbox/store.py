@@ -1,4 +1,6 @@
-"""The fake shop's state in SQLite (WAL): shop, id sequences, orders and webhook subscriptions.
+"""The fake shop's state in SQLite (WAL): shop, id sequences, orders, webhook subscriptions,
+catalogue resources (products, collections, fulfilment orders, metafields...), inventory
+levels and access tokens.
 
 Resources are kept as the JSON Shopify would return (orjson keeps 64-bit ids exact); the few
 columns beside them exist only to filter and paginate.
@@ -24,6 +26,16 @@ FIRST_IDS = {
     "ShippingLine": 271878346596884015,
     "WebhookSubscription": 1047897672,
     "OrderNumber": 1,
+    "Product": 7513594708183420001,
+    "ProductVariant": 42485011456284001,
+    "ProductOption": 9514018193553001,
+    "InventoryItem": 44588452118652001,
+    "Collection": 408372092144951501,
+    "FulfillmentOrder": 6513012015245001,
+    "FulfillmentOrderLineItem": 13584902357101001,
+    "Fulfillment": 5426132811973001,
+    "Metafield": 28937254781021001,
+    "ProductImage": 35231286222101001,
 }
 
 SCHEMA = """
@@ -41,6 +53,14 @@ CREATE TABLE IF NOT EXISTS deliveries (
     triggered_at TEXT NOT NULL, body BLOB NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
     last_status INTEGER, last_error TEXT, next_attempt_at REAL, delivered_at TEXT,
     state TEXT NOT NULL DEFAULT 'pending');
+CREATE TABLE IF NOT EXISTS resources (
+    kind TEXT NOT NULL, id INTEGER NOT NULL, parent_id INTEGER, updated_at REAL NOT NULL,
+    handle TEXT, vendor TEXT, body BLOB NOT NULL, PRIMARY KEY (kind, id));
+CREATE TABLE IF NOT EXISTS inventory_levels (
+    inventory_item_id INTEGER NOT NULL, location_id INTEGER NOT NULL, body BLOB NOT NULL,
+    PRIMARY KEY (inventory_item_id, location_id));
+CREATE TABLE IF NOT EXISTS tokens (
+    token TEXT PRIMARY KEY, kind TEXT NOT NULL, expires_at REAL);
 """
 
 # `status` filter of GET /orders.json -> SQL condition.
@@ -147,6 +167,19 @@ class ShopStore:
         with self.conn:
             cursor = self.conn.execute("DELETE FROM webhooks WHERE id = ?", (webhook_id,))
         return cursor.rowcount > 0
+
+    def update_order(self, order: dict[str, Any]) -> None:
+        updated = datetime.fromisoformat(order["updated_at"]).timestamp()
+        self.conn.execute(
+            "UPDATE orders SET updated_at = ?, closed = ?, cancelled = ?, body = ? WHERE id = ?",
+            (
+                updated,
+                order["closed_at"] is not None,
+                order["cancelled_at"] is not None,
+                orjson.dumps(order),
+                order["id"],
+            ),
+        )
 
 
 def _loads(raw: bytes) -> dict[str, Any]:
