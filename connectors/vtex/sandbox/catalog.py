@@ -30,11 +30,11 @@ PRODUCT_FIELDS: dict[str, Any] = {
     "IsActive": False,
     "TaxCode": "",
     "MetaTagDescription": "",
-    "SupplierId": None,
+    "SupplierId": 0,
     "ShowWithoutStock": False,
     "AdWordsRemarketingCode": "",
     "LomadeeCampaignCode": "",
-    "Score": None,
+    "Score": 0,
 }
 SKU_FIELDS: dict[str, Any] = {
     "ProductId": None,
@@ -46,16 +46,16 @@ SKU_FIELDS: dict[str, Any] = {
     "PackagedLength": None,
     "PackagedWidth": None,
     "PackagedWeightKg": None,
-    "Height": None,
-    "Length": None,
-    "Width": None,
-    "WeightKg": None,
-    "CubicWeight": None,
+    "Height": 0,
+    "Length": 0,
+    "Width": 0,
+    "WeightKg": 0,
+    "CubicWeight": 0,
     "IsKit": False,
-    "RewardValue": None,
+    "RewardValue": 0,
     "EstimatedDateArrival": None,
     "ManufacturerCode": "",
-    "CommercialConditionId": None,
+    "CommercialConditionId": 1,
     "MeasurementUnit": "un",
     "UnitMultiplier": 1.0,
     "ModalType": None,
@@ -74,7 +74,7 @@ CATEGORY_FIELDS: dict[str, Any] = {
     "ShowInStoreFront": False,
     "ShowBrandFilter": False,
     "ActiveStoreFrontLink": False,
-    "GlobalCategoryId": None,
+    "GlobalCategoryId": 0,
     "StockKeepingUnitSelectionMode": "LIST",
     "Score": None,
 }
@@ -128,6 +128,9 @@ def _store(request: web.Request) -> Store:
 
 def save_product(store: Store, body: dict[str, Any], product_id: int) -> dict[str, Any]:
     record = {"Id": product_id, **replaced(PRODUCT_FIELDS, body)}
+    category = store.get("category", str(record["CategoryId"])) or {}
+    record["DepartmentId"] = _tree(store, category)[0]["Id"] if category else record["CategoryId"]
+    record["ReleaseDate"] = record["ReleaseDate"] or now_text()[:19]
     store.put("product", str(product_id), record)
     return record
 
@@ -235,8 +238,33 @@ async def put_sku(request: web.Request) -> web.Response:
     return web.json_response(save_sku(store, body, current["Id"], current["CreationDate"]))
 
 
+def _tree(store: Store, category: dict[str, Any]) -> list[dict[str, Any]]:
+    """The category's path from its root, as TreePath* show it."""
+    path = [category]
+    while path[0].get("FatherCategoryId") and len(path) < 20:
+        father = store.get("category", str(path[0]["FatherCategoryId"]))
+        if father is None:
+            break
+        path.insert(0, father)
+    return path
+
+
+def _link_id(name: str) -> str:
+    return "-".join(name.split())
+
+
 async def get_category(request: web.Request) -> web.Response:
-    return _found(_store(request).get("category", request.match_info["id"]))
+    store = _store(request)
+    category = store.get("category", request.match_info["id"])
+    if category is None:
+        return _found(None)
+    path = _tree(store, category)
+    children = any(c.get("FatherCategoryId") == category["Id"] for c in store.all("category"))
+    return web.json_response(category | {
+        "LinkId": _link_id(category["Name"]), "HasChildren": children,
+        "TreePath": [c["Name"] for c in path], "TreePathIds": [c["Id"] for c in path],
+        "TreePathLinkIds": [_link_id(c["Name"]) for c in path],
+    })  # fmt: skip
 
 
 async def save_category(request: web.Request) -> web.Response:

@@ -146,10 +146,11 @@ class VtexSandboxKit:
         product = await self._call(http, "POST", "/api/catalog/pvt/product", {
             "Name": f"Camiseta {brand}", "CategoryId": int(category), "BrandId": int(brand),
             "RefId": f"CAM-{brand}", "Description": "Algodão", "IsActive": True, "IsVisible": True,
+            "LinkId": f"camiseta-{brand}", "DescriptionShort": "Camiseta", "ShowWithoutStock": True,
         })  # fmt: skip
         sku = await self._call(http, "POST", "/api/catalog/pvt/stockkeepingunit", {
             "ProductId": product["Id"], "Name": "M", "RefId": f"CAM-{brand}-M", "PackagedHeight": 5,
-            "PackagedLength": 30, "PackagedWidth": 20, "PackagedWeightKg": 0.3, "WeightKg": 0.3,
+            "PackagedLength": 30, "PackagedWidth": 20, "PackagedWeightKg": 300, "WeightKg": 300,
         })  # fmt: skip
         await self._call(http, "PUT", f"/{self.config.account}/pricing/prices/{sku['Id']}",
                          {"basePrice": 59.9, "listPrice": 59.9})  # fmt: skip

@@ -68,8 +68,28 @@ async def list_orders(request: web.Request) -> web.Response:
     chunk = orders[(page - 1) * per_page : page * per_page]
     paging = {"total": len(orders), "pages": -(-len(orders) // per_page), "currentPage": page,
               "perPage": per_page}  # fmt: skip
+    stats = {"totalValue": _stats([o["value"] for o in orders]),
+             "totalItems": _stats([len(o["items"]) for o in orders])}  # fmt: skip
     return web.json_response({"list": [_summary(o) for o in chunk], "facets": [], "paging": paging,
-                              "stats": {"stats": {"totalValue": {}, "totalItems": {}}}})  # fmt: skip
+                              "stats": {"stats": stats}})  # fmt: skip
+
+
+def _stats(values: list[int], facets: bool = True) -> dict[str, Any]:
+    """The Solr-style stats block VTEX returns with every list."""
+    count = len(values)
+    mean = sum(values) / count if count else 0
+    squares = sum(v * v for v in values)
+    spread = (max(squares / count - mean * mean, 0)) ** 0.5 if count else 0
+    block: dict[str, Any] = {"Count": count, "Max": max(values, default=0), "Mean": mean, "Min": min(values, default=0),
+            "Missing": 0, "StdDev": spread, "Sum": sum(values), "SumOfSquares": squares}  # fmt: skip
+    if facets:  # every order here is a BRL marketplace order; the spec requires both origins
+        inner = _stats(values, facets=False) | {"Facets": None}
+        none = _stats([], facets=False) | {"Facets": None}
+        block["Facets"] = {
+            "origin": {"Fulfillment": none, "Marketplace": inner},
+            "currencyCode": {"BRL": inner},
+        }
+    return block
 
 
 def _order(request: web.Request) -> tuple[SandboxState, dict[str, Any] | None]:

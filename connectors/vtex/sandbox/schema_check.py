@@ -30,7 +30,9 @@ def operation_schema(
     """The request body schema (``status`` None) or a response's JSON schema."""
     operation = spec["paths"][path][method.lower()]
     holder = operation["requestBody"] if status is None else operation["responses"][status]
-    return resolve(spec, holder)["content"]["application/json"]["schema"]
+    content = resolve(spec, holder)["content"]
+    media = next((m for m in content if "json" in m), next(iter(content)))
+    return content[media]["schema"]
 
 
 def resolve(spec: dict[str, Any], node: Any) -> Any:
