@@ -109,7 +109,17 @@ def apply_variant(variant: dict[str, Any], fields: dict[str, Any]) -> dict[str, 
 def public_product(records: Records, product: dict[str, Any]) -> dict[str, Any]:
     """A stored product as GET answers it: categories as full objects."""
     categories = [records.get("category", cid) for cid in product.get("categories", [])]
-    return product | {"categories": [c for c in categories if c is not None]}
+    shown = [
+        c
+        | {
+            "subcategories": [
+                x["id"] for x in records.all("category") if x.get("parent") == c["id"]
+            ]
+        }
+        for c in categories
+        if c is not None
+    ]
+    return product | {"categories": shown}
 
 
 def _combination(variant: dict[str, Any]) -> str:

@@ -111,6 +111,13 @@ class NuvemshopSandboxKit:
         response.raise_for_status()
         return response.json()
 
+    async def api_control(self, method: str, path: str, body: Any = None) -> Any:
+        """A call to the sandbox's own `/_sandbox/...` control surface."""
+        assert self._http is not None, "start the kit first"
+        response = await self._http.request(method, f"{self.url}{path}", json=body)
+        response.raise_for_status()
+        return response.json()
+
     async def _bucket_leaked(self) -> None:
         await asyncio.sleep(1.0 / self._knobs["leak_rate"])
 

@@ -37,7 +37,11 @@ async def get_store(request: web.Request) -> web.Response:
             "google_plus": None,
             "id": int(config.store_id),
             "instagram": None,
-            "languages": {"pt": {"currency": "BRL", "active": True}},
+            "languages": {
+                "pt": {"currency": "BRL", "active": True},
+                "es": {"currency": "ARS", "active": False},
+                "en": {"currency": "USD", "active": False},
+            },
             "logo": None,
             "main_currency": "BRL",
             "current_theme": "amazonas",
