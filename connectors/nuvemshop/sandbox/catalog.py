@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from aiohttp import web
@@ -21,89 +20,13 @@ from connectors.nuvemshop.sandbox.state import (
     state_of,
 )
 from connectors.nuvemshop.sandbox.store import Records, now_text
-
-VARIANT_FIELDS = (
-    "price",
-    "promotional_price",
-    "stock_management",
-    "stock",
-    "sku",
-    "barcode",
-    "mpn",
-    "age_group",
-    "gender",
-    "weight",
-    "width",
-    "height",
-    "depth",
-    "cost",
-    "image_id",
-    "values",
+from connectors.nuvemshop.sandbox.variant_rules import (
+    apply_variant,
+    combination,
+    money_errors,
+    new_variant,
+    product_errors,
 )
-MONEY_FIELDS = ("price", "promotional_price", "cost", "weight", "width", "height", "depth")
-
-
-def _money_errors(fields: dict[str, Any]) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    for key in MONEY_FIELDS:
-        value = fields.get(key)
-        if value is None:
-            continue
-        try:
-            Decimal(str(value))
-        except InvalidOperation:
-            errors[key] = ["is not a number"]
-    stock = fields.get("stock")
-    if stock is not None and (not isinstance(stock, int) or isinstance(stock, bool)):
-        errors["stock"] = ["must be an integer or null"]
-    return errors
-
-
-def new_variant(
-    records: Records, product_id: int, fields: dict[str, Any], position: int
-) -> dict[str, Any]:
-    stamp = now_text()
-    variant: dict[str, Any] = {
-        "id": records.next_id("variant"),
-        "image_id": None,
-        "promotional_price": None,
-        "created_at": stamp,
-        "depth": None,
-        "height": None,
-        "values": [],
-        "price": "0.00",
-        "product_id": product_id,
-        "stock_management": False,
-        "stock": None,
-        "sku": None,
-        "barcode": None,
-        "mpn": None,
-        "age_group": None,
-        "gender": None,
-        "updated_at": stamp,
-        "weight": "0.000",
-        "width": None,
-        "cost": None,
-        "position": position,
-    }
-    return apply_variant(variant, fields)
-
-
-def apply_variant(variant: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
-    updated = dict(variant)
-    for key in VARIANT_FIELDS:
-        if key not in fields:
-            continue
-        value = fields[key]
-        if key in MONEY_FIELDS and value is not None:
-            value = str(value)
-        if key == "values":
-            value = [localized_input(v) for v in value or []]
-        updated[key] = value
-    if "stock" in fields and "stock_management" not in fields:
-        updated["stock_management"] = fields["stock"] is not None
-    updated["updated_at"] = now_text()
-    return updated
 
 
 def public_product(records: Records, product: dict[str, Any]) -> dict[str, Any]:
@@ -122,33 +45,11 @@ def public_product(records: Records, product: dict[str, Any]) -> dict[str, Any]:
     return product | {"categories": shown}
 
 
-def _combination(variant: dict[str, Any]) -> str:
-    return repr([sorted(v.items()) for v in variant.get("values") or []])
-
-
-def _product_errors(body: Any, attributes: int) -> dict[str, list[str]]:
-    if not isinstance(body, dict):
-        return {"product": ["must be a JSON object"]}
-    errors: dict[str, list[str]] = {}
-    variants = body.get("variants") or []
-    for variant in variants:
-        errors.update(_money_errors(variant))
-        if len(variant.get("values") or []) != attributes:
-            errors["variants"] = ["each variant needs one value per product attribute"]
-    combos = [
-        _combination({"values": [localized_input(v) for v in x.get("values") or []]})
-        for x in variants
-    ]
-    if len(set(combos)) != len(combos):
-        errors["variants"] = ["two variants have the same values"]
-    return errors
-
-
 async def create_product(request: web.Request) -> web.Response:
     state, body = state_of(request), json_body(request)
     if not isinstance(body, dict) or not body.get("name"):
         return field_errors({"name": ["can't be blank"]})
-    errors = _product_errors(body, len(body.get("attributes") or []))
+    errors = product_errors(body, len(body.get("attributes") or []))
     if errors:
         return field_errors(errors)
     records, stamp = state.records, now_text()
@@ -239,14 +140,14 @@ def _save_product(request: web.Request, product: dict[str, Any], status: int = 2
 def _replace_variants(
     records: Records, product: dict[str, Any], given: list[dict[str, Any]]
 ) -> web.Response | None:
-    errors = _product_errors({"variants": given}, len(product["attributes"]))
+    errors = product_errors({"variants": given}, len(product["attributes"]))
     if errors:
         return field_errors(errors)
-    current = {_combination(v): v for v in product["variants"]}
+    current = {combination(v): v for v in product["variants"]}
     kept = []
     for index, fields in enumerate(given):
         normalized = {"values": [localized_input(v) for v in fields.get("values") or []]}
-        match = current.get(_combination(normalized))
+        match = current.get(combination(normalized))
         kept.append(
             apply_variant(match, fields)
             if match
@@ -286,13 +187,13 @@ async def patch_variants(request: web.Request) -> web.Response:
         return field_errors(
             {"id": [f"variants {', '.join(unknown)} do not belong to product {product['id']}"]}
         )
-    errors = {k: m for v in body for k, m in _money_errors(v).items()}
+    errors = {k: m for v in body for k, m in money_errors(v).items()}
     if errors:
         return field_errors(errors)
     for fields in body:
         index = by_id[fields["id"]]
         product["variants"][index] = apply_variant(product["variants"][index], fields)
-    if len({_combination(v) for v in product["variants"]}) != len(product["variants"]):
+    if len({combination(v) for v in product["variants"]}) != len(product["variants"]):
         return field_errors({"values": ["two variants would have the same values"]})
     _save_product(request, product)
     return answer([v for v in product["variants"] if v["id"] in {f["id"] for f in body}])
@@ -306,7 +207,7 @@ async def create_variant(request: web.Request) -> web.Response:
     fields = json_body(request)
     if not isinstance(fields, dict):
         return field_errors({"variant": ["must be a JSON object"]})
-    errors = _product_errors(
+    errors = product_errors(
         {"variants": [*product["variants"], fields]}, len(product["attributes"])
     )
     if errors:
@@ -326,7 +227,7 @@ async def update_variant(request: web.Request) -> web.Response:
     fields = json_body(request)
     if not isinstance(fields, dict):
         return field_errors({"variant": ["must be a JSON object"]})
-    errors = _money_errors(fields)
+    errors = money_errors(fields)
     if errors:
         return field_errors(errors)
     product["variants"][index] = apply_variant(product["variants"][index], fields)
