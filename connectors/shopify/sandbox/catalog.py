@@ -72,6 +72,16 @@ def _save_product(
     resources.delete("InventoryItem", [v["inventory_item_id"] for v in gone])
 
 
+def product_webhook(product: dict[str, Any]) -> dict[str, Any]:
+    """The products/* webhook body: the REST product plus the fields only webhooks carry."""
+    gids = [
+        {"admin_graphql_api_id": v["admin_graphql_api_id"], "updated_at": v["updated_at"]}
+        for v in product["variants"]
+    ]
+    extra = {"media": [], "variant_gids": gids, "has_variants_that_requires_components": False}
+    return {**product, **extra, "category": None}
+
+
 async def list_products(request: web.Request) -> web.Response:
     resources = request.app[STATE].resources
     query = request.query
@@ -114,7 +124,7 @@ async def write_product(request: web.Request) -> web.Response:
         except InvalidResource as exc:
             raise error(422, exc.errors) from exc
         _save_product(state, product, prior)
-        state.notify("products/update" if prior else "products/create", product)
+        state.notify("products/update" if prior else "products/create", product_webhook(product))
     state.dispatcher.wake()
     return json_response({"product": product}, status=200 if prior else 201)
 
@@ -163,7 +173,7 @@ async def update_variant(request: web.Request) -> web.Response:
         except InvalidResource as exc:
             raise error(422, exc.errors) from exc
         _save_product(state, product, prior)
-        state.notify("products/update", product)
+        state.notify("products/update", product_webhook(product))
     state.dispatcher.wake()
     [variant] = [v for v in product["variants"] if v["id"] == variant_id]
     return json_response({"variant": variant})
