@@ -12,7 +12,6 @@ from connectors.erp.sandbox.api import (
     not_found,
     page_params,
 )
-from connectors.erp.sandbox.store import now_local
 from connectors.erp.sandbox.validation import PedidoInvalido
 from connectors.erp.situacao import Situacao
 
@@ -48,7 +47,7 @@ async def post_nfe(request: web.Request) -> web.Response:
             "erro": f"Pedido não encontrado: {numero_pedido}",
         }
         return envelope_response([], [error])
-    stamp = now_local()
+    stamp = store.now()
     try:
         with store.transaction():
             nfe = store.nfes.emit(order, stamp=stamp)

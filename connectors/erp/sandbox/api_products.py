@@ -19,7 +19,7 @@ from connectors.erp.sandbox.api import (
     page_params,
 )
 from connectors.erp.sandbox.catalog_store import Document, NamedTable, master_id
-from connectors.erp.sandbox.store import SandboxStore, now_local
+from connectors.erp.sandbox.store import SandboxStore
 from connectors.erp.sandbox.validation import PedidoInvalido
 
 
@@ -86,13 +86,15 @@ def _write_each(
 
 
 async def post_produtos(request: web.Request) -> web.Response:
-    store, stamp = request.app[STORE], now_local()
+    store = request.app[STORE]
+    stamp = store.now()
     body = await json_body(request)
     return _write_each(store, body, lambda item: store.products.create(item, stamp=stamp))
 
 
 async def put_produtos(request: web.Request) -> web.Response:
-    store, stamp = request.app[STORE], now_local()
+    store = request.app[STORE]
+    stamp = store.now()
     body = await json_body(request)
     return _write_each(store, body, lambda item: store.products.update(item, stamp=stamp))
 
@@ -131,7 +133,7 @@ async def post_estoque(request: web.Request) -> web.Response:
         return envelope_response([], error)
     try:
         with store.transaction():
-            saldo = store.stock.move(product, body, stamp=now_local())
+            saldo = store.stock.move(product, body, stamp=store.now())
     except PedidoInvalido as exc:
         return envelope_response([], [{"id": product["id"], "codigo": codigo, "erro": str(exc)}])
     msg = f"Estoque lançado, saldo {saldo}"

@@ -20,6 +20,7 @@ from aiohttp import web
 
 from connectors.budget import TokenBucket
 from connectors.erp import json_exact
+from connectors.erp.mapping_products import erp_time
 from connectors.erp.sandbox.api import STORE, api_routes, json_response
 from connectors.erp.sandbox.api_nfes import nfe_routes
 from connectors.erp.sandbox.api_products import product_routes
@@ -120,6 +121,20 @@ async def _health(request: web.Request) -> web.Response:
     return json_response({"status": "ok", "orders": request.app[STORE].order_count()})
 
 
+async def _set_clock(request: web.Request) -> web.Response:
+    """Freeze the ERP's change stamps at `{"now": "yyyy-MM-dd HH:mm:ss"}`; DELETE thaws."""
+    store = request.app[STORE]
+    if request.method == "DELETE":
+        store.frozen_at = None
+    else:
+        body = json_exact.loads(await request.read())
+        now = body.get("now") if isinstance(body, dict) else None
+        if not isinstance(now, str) or erp_time(now) is None:
+            raise web.HTTPBadRequest(text='expected {"now": "yyyy-MM-dd HH:mm:ss"}')
+        store.frozen_at = now
+    return json_response({"now": store.now()})
+
+
 async def _stock_movements(request: web.Request) -> web.Response:
     """Every stock movement received, with its `es`: how a test sees what a client sent."""
     return json_response({"movements": request.app[STORE].stock.movements()})
@@ -148,6 +163,8 @@ def build_app(config: SandboxConfig) -> web.Application:
             web.get("/_sandbox/orders", _orders_summary),
             web.get("/_sandbox/health", _health),
             web.get("/_sandbox/stock-movements", _stock_movements),
+            web.post("/_sandbox/clock", _set_clock),
+            web.delete("/_sandbox/clock", _set_clock),
         ]
     )
     return app

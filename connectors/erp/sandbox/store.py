@@ -107,6 +107,12 @@ class SandboxStore:
         self.nfes = NfeTable(self._db)
         self.categorias = NamedTable(self._db, "categorias", "categoria")
         self.marcas = NamedTable(self._db, "marcas", "marca")
+        self.frozen_at: str | None = None
+
+    def now(self) -> str:
+        """The stamp of a change: Sao Paulo time to the second, or the frozen time a test set
+        (through `/_sandbox/clock`) to make changes share one second on purpose."""
+        return self.frozen_at or now_local()
 
     def close(self) -> None:
         self._db.close()
@@ -128,13 +134,13 @@ class SandboxStore:
             )
             assigned = {"id": str(order_id), "numeroPedido": str(_NUMERO_PEDIDO_BASE + order_id)}
             stored = assigned | {k: v for k, v in pedido.items() if k not in assigned}
-            stored["dataAlteracao"] = now_local()
+            stored["dataAlteracao"] = self.now()
             self._write(order_id, stored, "order.created")
         return stored
 
     def replace_order(self, pedido: Document) -> None:
         """Store a changed order, stamping `dataAlteracao`; call inside or outside a transaction."""
-        pedido["dataAlteracao"] = now_local()
+        pedido["dataAlteracao"] = self.now()
         if self._db.in_transaction:
             self._write(int(pedido["id"]), pedido, "order.updated")
             return
