@@ -73,12 +73,16 @@ def test_situacao_codes_and_labels() -> None:
     }
 
 
-def test_connector_declares_order_operations() -> None:
+def test_connector_declares_what_is_implemented() -> None:
     assert ERP.name == "erp"
     assert ERP.settings is ErpSettings
-    for operation in (Operation.WRITE, Operation.READ, Operation.LIST_SINCE, Operation.GET_BY_CODE):
-        assert ERP.can(Entity.ORDER, operation)
-    assert not ERP.can(Entity.ORDER, Operation.WEBHOOK)
+    full = {Operation.WRITE, Operation.READ, Operation.LIST_SINCE, Operation.GET_BY_CODE}
+    for entity in (Entity.ORDER, Entity.PRODUCT, Entity.STOCK):
+        assert ERP.capabilities[entity] == full | {Operation.WEBHOOK}
+    assert not ERP.can(Entity.PRICE, Operation.GET_BY_CODE)
+    assert ERP.capabilities[Entity.CATEGORY] == {Operation.WRITE, Operation.READ}
+    assert ERP.capabilities[Entity.BRAND] == {Operation.WRITE, Operation.READ}
+    assert Entity.ATTRIBUTE not in ERP.capabilities
 
 
 def test_decimals_go_out_as_exact_numbers_and_come_back_as_decimals() -> None:
