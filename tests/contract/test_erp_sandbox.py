@@ -274,3 +274,14 @@ async def test_orders_survive_a_sandbox_restart(db_path: str) -> None:
         assert await client.find_order_by_platform_number("5001") == ref
         second = await client.create_order(pedido("5002"))
     assert int(second.id) > int(ref.id)
+
+
+async def test_the_client_paces_itself_under_the_sandbox_budget(db_path: str) -> None:
+    config = SandboxConfig(db_path=db_path, token=TOKEN, rate=10, burst=3)
+    async with running_sandbox(config) as root, ErpClient(settings(root, rate=10)) as client:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        for _ in range(25):
+            await client.test_connection()  # a 429 would raise RateLimited
+        elapsed = loop.time() - started
+    assert elapsed >= 2.3  # 25 calls at 10/s, nothing saved up: one every 0.1 s
