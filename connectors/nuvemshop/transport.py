@@ -31,6 +31,7 @@ class NuvemshopHttp:
     ) -> None:
         self.settings = settings
         self.budget = budget if budget is not None else store_budget(settings.store_id)
+        self._in_flight = 0
         self._client = httpx.AsyncClient(
             base_url=settings.api_root,
             headers={
@@ -110,6 +111,7 @@ class NuvemshopHttp:
         lane: Lane,
     ) -> httpx.Response:
         await self.budget.acquire(lane)
+        self._in_flight += 1
         try:
             response = await self._client.request(
                 method, url, params=params, content=content, headers=headers
@@ -118,9 +120,12 @@ class NuvemshopHttp:
             raise Retryable(f"Nuvemshop did not answer {method} {url} in time") from exc
         except httpx.TransportError as exc:
             raise Retryable(f"Nuvemshop unreachable: {type(exc).__name__}") from exc
+        finally:
+            self._in_flight -= 1
         remaining = remaining_calls(response)
         if remaining is not None:
-            self.budget.observe(remaining)
+            # Calls already sent but not yet counted by the platform still take room.
+            self.budget.observe(remaining - self._in_flight)
         return response
 
     async def aclose(self) -> None:
