@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import signal
 from pathlib import Path
-
-from aiohttp import web
 
 from connectors.nuvemshop.sandbox.app import build_app
 from connectors.nuvemshop.sandbox.config import (
@@ -16,6 +13,7 @@ from connectors.nuvemshop.sandbox.config import (
     REAL_RETRY_BASE_SECONDS,
     SandboxConfig,
 )
+from connectors.sandbox_server import serve_until_signalled
 
 
 def parse_args(argv: list[str] | None) -> tuple[str, int, SandboxConfig]:
@@ -50,22 +48,12 @@ def parse_args(argv: list[str] | None) -> tuple[str, int, SandboxConfig]:
 
 
 async def serve(host: str, port: int, config: SandboxConfig) -> None:
-    runner = web.AppRunner(build_app(config))
-    await runner.setup()
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    try:
-        await web.TCPSite(runner, host, port).start()
-        bound_host, bound_port = runner.addresses[0][:2]
-        print(
-            f"Nuvemshop sandbox for store {config.store_id} on http://{bound_host}:{bound_port}",
-            flush=True,
-        )
-        await stop.wait()
-    finally:
-        await runner.cleanup()
+    await serve_until_signalled(
+        build_app(config),
+        host,
+        port,
+        lambda host, port: f"Nuvemshop sandbox for store {config.store_id} on http://{host}:{port}",
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

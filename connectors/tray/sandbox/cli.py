@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import signal
 from pathlib import Path
 
-from aiohttp import web
-
+from connectors.sandbox_server import serve_until_signalled
 from connectors.tray.sandbox.app import build_app
 from connectors.tray.sandbox.config import (
     REAL_ACCESS_TTL,
@@ -63,22 +61,14 @@ def parse_args(argv: list[str] | None) -> tuple[str, int, SandboxConfig]:
 
 
 async def serve(host: str, port: int, config: SandboxConfig) -> None:
-    runner = web.AppRunner(build_app(config))
-    await runner.setup()
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    try:
-        await web.TCPSite(runner, host, port).start()
-        bound_host, bound_port = runner.addresses[0][:2]
-        print(
-            f"Tray sandbox for store {config.store_id} on http://{bound_host}:{bound_port}/web_api",
-            flush=True,
-        )
-        await stop.wait()
-    finally:
-        await runner.cleanup()
+    await serve_until_signalled(
+        build_app(config),
+        host,
+        port,
+        lambda host, port: (
+            f"Tray sandbox for store {config.store_id} on http://{host}:{port}/web_api"
+        ),
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
