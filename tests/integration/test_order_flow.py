@@ -112,7 +112,9 @@ def test_the_admin_api_never_returns_or_logs_secrets(
     assert shown.status_code == 200
     assert shown.json()["credentials"] == {
         "admin_api_token": "set",
+        "client_secret": "not set",
         "previous_webhook_secret": "not set",
+        "refresh_token": "not set",
         "webhook_secret": "set",
     }
     for text in (shown.text, listed.text, worker.process.log()):

@@ -46,7 +46,13 @@ def create(sealer: CredentialSealer, **access: Any) -> Integration:
 
 def test_secret_fields_finds_secretstr_including_optional() -> None:
     assert secret_fields(ShopifySettings) == frozenset(
-        {"admin_api_token", "webhook_secret", "previous_webhook_secret"}
+        {
+            "admin_api_token",
+            "webhook_secret",
+            "previous_webhook_secret",
+            "client_secret",
+            "refresh_token",
+        }
     )
 
 
@@ -166,7 +172,9 @@ def test_public_view_never_shows_a_secret(sealer: CredentialSealer) -> None:
         assert secret not in text
     assert view["credentials"] == {
         "admin_api_token": "set",
+        "client_secret": "not set",
         "previous_webhook_secret": "set",
+        "refresh_token": "not set",
         "webhook_secret": "set",
     }
     assert view["connection"]["shop_domain"] == "ponte-demo.myshopify.com"
@@ -177,7 +185,9 @@ def test_public_view_shows_unset_optional_secret(sealer: CredentialSealer) -> No
     view = public_view(create(sealer), SHOPIFY)
     assert view["credentials"] == {
         "admin_api_token": "set",
+        "client_secret": "not set",
         "previous_webhook_secret": "not set",
+        "refresh_token": "not set",
         "webhook_secret": "set",
     }
     assert "sealed_fields" not in view
