@@ -17,6 +17,7 @@ from engine.registry import IntegrationRegistry
 from engine.sealing import CredentialSealer
 from engine.settings import EngineSettings
 from engine.web.admin import integrations_views
+from engine.web.erp_webhooks import erp_webhook_view
 from engine.web.notifications import notification_view
 from engine.web.ops import ops_views
 from engine.web.webhooks import shopify_webhook_view
@@ -83,6 +84,7 @@ def _closing(engine: Engine) -> Any:
 def _wire_web(engine: Engine) -> None:
     page = engine.app.page
     page("/webhooks/shopify/{integration_id}")(shopify_webhook_view(engine))
+    page("/webhooks/erp/{integration_id}")(erp_webhook_view(engine))
     platform_notification = notification_view(engine)
     page("/webhooks/{platform}/{integration_id}")(platform_notification)
     page("/webhooks/{platform}/{integration_id}/{secret}")(platform_notification)

@@ -51,6 +51,13 @@ class EngineSettings(BaseModel):
     erp_base_url: str = Field("http://127.0.0.1:8101/api", description="ERP API root.")
     erp_token: SecretStr = Field(description="ERP API token.")
     erp_requests_per_second: float = Field(1.0, gt=0)
+    erp_webhook_secret: SecretStr | None = Field(
+        None,
+        description="Secret of the ERP's signed push (POST /webhooks/erp/...); unset: refused.",
+    )
+    erp_poll_seconds: float = Field(
+        0, ge=0, description="Interval of the ERP change-feed poller (leader only); 0 turns it off."
+    )
     allow_private_urls: bool = Field(
         False,
         description="Sandbox/dev mode: accept http and private addresses for stores and the ERP.",

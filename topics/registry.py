@@ -9,6 +9,7 @@ from __future__ import annotations
 from schemas.delivery import Delivery
 from schemas.envelope import EventEnvelope
 from schemas.integration import Integration
+from topics.cursor_record import CursorRecord
 from topics.spec import Cleanup, TopicSpec
 
 INTEGRATIONS = TopicSpec(
@@ -45,7 +46,26 @@ CATALOG = TopicSpec(
 )
 """Products, categories, brands and attributes as canonical events (their flows consume it)."""
 
-DECLARED: tuple[TopicSpec, ...] = (INTEGRATIONS, DELIVERIES, ORDERS, CATALOG)
+ERP_CHANGES = TopicSpec(
+    name="ponte.erp-changes",
+    key="erp:{entity_key}",
+    value=EventEnvelope,
+    partitions=12,
+    has_dead_letter=True,
+)
+"""What changed in the ERP (products, prices, stock, order status and NF-e), heard by the
+poller or by the ERP's signed push: the same canonical events either way."""
+
+CURSORS = TopicSpec(
+    name="ponte.cursors",
+    key="reader name",
+    value=CursorRecord,
+    partitions=1,
+    cleanup=Cleanup.COMPACT,
+    retention=None,
+)
+
+DECLARED: tuple[TopicSpec, ...] = (INTEGRATIONS, DELIVERIES, ORDERS, CATALOG, ERP_CHANGES, CURSORS)
 
 
 def all_topics() -> list[TopicSpec]:

@@ -13,17 +13,20 @@ from faust.types import EventT, StreamT
 from pydantic import ValidationError
 
 from connectors.capabilities import Entity
+from connectors.contract import Notification
+from connectors.erp.webhooks import notification_events
 from connectors.errors import ConnectorError, Permanent, Retryable
 from engine.context import Engine
 from engine.dead_letters import send_to_dead_letter
+from engine.erp_changes import erp_envelope
 from engine.metrics import EVENTS_PROCESSED, RETRIES
 from engine.retry import call_with_retries
 from engine.translate import TRANSLATORS, fetched_record_event
 from schemas.codec import decode, encode
 from schemas.delivery import Delivery
-from schemas.envelope import EventEnvelope
+from schemas.envelope import EventEnvelope, SourceSystem
 from schemas.integration import Integration
-from topics.registry import CATALOG, DELIVERIES, ORDERS
+from topics.registry import CATALOG, DELIVERIES, ERP_CHANGES, ORDERS
 from topics.spec import TopicSpec
 
 log = logging.getLogger(__name__)
@@ -42,12 +45,14 @@ def wire_deliveries(engine: Engine) -> None:
 
 
 def destination(envelope: EventEnvelope) -> TopicSpec:
+    if envelope.source is SourceSystem.ERP:
+        return ERP_CHANGES
     return ORDERS if envelope.type.startswith("order.") else CATALOG
 
 
 async def translate_one(engine: Engine, event: EventT[bytes]) -> None:
     try:
-        envelope = await _translate(engine, event)
+        envelopes = await _translate(engine, event)
     except Unprocessable as exc:
         EVENTS_PROCESSED.labels(agent=AGENT, type="unknown", outcome="dead_letter").inc()
         cause = exc.__cause__ or exc
@@ -56,27 +61,62 @@ async def translate_one(engine: Engine, event: EventT[bytes]) -> None:
             engine.topics, DELIVERIES, event, str(exc), type(cause).__name__, attempts
         )
         return
-    await engine.topics[destination(envelope)].send(key=event.key, value=encode(envelope))
-    EVENTS_PROCESSED.labels(agent=AGENT, type=envelope.type, outcome="ok").inc()
+    for envelope in envelopes:
+        key = (
+            event.key
+            if envelope.source is not SourceSystem.ERP
+            else f"erp:{envelope.entity_key}".encode()
+        )
+        await engine.topics[destination(envelope)].send(key=key, value=encode(envelope))
+        EVENTS_PROCESSED.labels(agent=AGENT, type=envelope.type, outcome="ok").inc()
 
 
-async def _translate(engine: Engine, event: EventT[bytes]) -> EventEnvelope:
+async def _translate(engine: Engine, event: EventT[bytes]) -> list[EventEnvelope]:
     try:
         delivery = decode(Delivery, event.value)
     except (ValidationError, ValueError) as exc:
         raise Unprocessable(f"not a delivery record: {exc}") from exc
+    if delivery.source is SourceSystem.ERP:
+        return await _erp_changes(engine, delivery)
     integration = engine.registry.get(delivery.integration_id)
     if integration is None:
         raise Unprocessable(f"integration {delivery.integration_id!r} no longer exists")
     if delivery.needs_fetch:
-        return await _fetch_and_translate(engine, delivery, integration)
+        return [await _fetch_and_translate(engine, delivery, integration)]
     translator = TRANSLATORS.get((delivery.source, delivery.topic))
     if translator is None:
         raise Unprocessable(f"no flow handles {delivery.source} {delivery.topic!r} yet")
     try:
-        return translator(delivery, integration)
+        return [translator(delivery, integration)]
     except (Permanent, ValidationError, ValueError, KeyError, TypeError) as exc:
         raise Unprocessable(f"{delivery.topic} could not be mapped: {exc}") from exc
+
+
+async def _erp_changes(engine: Engine, delivery: Delivery) -> list[EventEnvelope]:
+    """An ERP push names a record: read it from the ERP and emit what the poller would."""
+    entity_name, _, record_id = delivery.entity_key.partition(":")
+    notification = Notification(
+        topic=delivery.topic,
+        entity=Entity(entity_name),
+        platform_id=record_id,
+        event_id=delivery.event_id,
+        body=None,
+    )
+    try:
+        payloads = await call_with_retries(
+            lambda: notification_events(engine.erp, notification),
+            attempts=engine.settings.sink_max_attempts,
+            base=engine.settings.sink_backoff_base,
+            cap=engine.settings.sink_backoff_cap,
+        )
+    except ConnectorError as exc:
+        raise Unprocessable(
+            f"reading {delivery.entity_key} from the ERP failed: {exc.describe()}"
+        ) from exc
+    return [
+        erp_envelope(p, received_at=delivery.received_at, trace_id=delivery.trace_id)
+        for p in payloads
+    ]
 
 
 async def _fetch_and_translate(
