@@ -41,6 +41,9 @@ class ConnectorSpec:
     """settings -> a connectors.contract.PlatformClient for that account."""
     verify_notification: Callable[[Any, Any], Any] | None = None
     """(InboundRequest, settings) -> Notification, or raises NotificationRefused."""
+    token_updates: Callable[[Any], dict[str, Any]] | None = None
+    """For platforms whose tokens expire: renewed tokens -> the settings fields to store. The
+    engine then builds clients as ``client(settings, on_tokens=hook)`` and persists them."""
     sandbox_kit: Callable[[], Any] | None = None
     """() -> a connectors.contract.SandboxKit driving this platform's sandbox."""
 

@@ -16,7 +16,7 @@ from engine.platform_clients import PlatformClients
 from engine.registry import IntegrationRegistry
 from engine.sealing import CredentialSealer
 from engine.settings import EngineSettings
-from engine.web.admin import integrations_views
+from engine.web.admin import integrations_views, save_integration
 from engine.web.erp_webhooks import erp_webhook_view
 from engine.web.notifications import notification_view
 from engine.web.ops import ops_views
@@ -54,7 +54,9 @@ def create_engine(settings: EngineSettings) -> Engine:
         registry=registry,
         sealer=CredentialSealer(settings.secret_key),
         platforms=PlatformClients(
-            CredentialSealer(settings.secret_key), allow_private_urls=settings.allow_private_urls
+            CredentialSealer(settings.secret_key),
+            allow_private_urls=settings.allow_private_urls,
+            persist=lambda integration: save_integration(topics, integration),
         ),
         erp=ErpClient(
             ErpSettings.model_validate(

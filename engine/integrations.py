@@ -70,16 +70,7 @@ def new_integration(
     validated = connector.settings.model_validate(
         request.access, context=url_policy(allow_private_urls)
     )
-    secrets = secret_fields(connector.settings)
-    connection: dict[str, ConnectionValue] = {}
-    sealed: dict[str, str] = {}
-    for name in validated.model_fields_set | _defaults(validated):
-        value = getattr(validated, name)
-        if name in secrets:
-            if value is not None:
-                sealed[name] = value.get_secret_value()
-        else:
-            connection[name] = value
+    connection, sealed = split_settings(validated, connector)
     return Integration(
         id=request.id or slug(request.name),
         platform=connector.name,
@@ -92,6 +83,43 @@ def new_integration(
         version=1,
         created_at=now,
         updated_at=now,
+    )
+
+
+def split_settings(
+    validated: BaseModel, connector: ConnectorSpec
+) -> tuple[dict[str, ConnectionValue], dict[str, str]]:
+    """The readable part (connection) and the secrets (to seal) of a connector's settings."""
+    secrets = secret_fields(connector.settings)
+    connection: dict[str, ConnectionValue] = {}
+    sealed: dict[str, str] = {}
+    for name in validated.model_fields_set | _defaults(validated):
+        value = getattr(validated, name)
+        if name in secrets:
+            if value is not None:
+                sealed[name] = value.get_secret_value()
+        else:
+            connection[name] = value.isoformat() if isinstance(value, datetime) else value
+    return connection, sealed
+
+
+def with_settings(
+    integration: Integration,
+    connector: ConnectorSpec,
+    validated: BaseModel,
+    sealer: CredentialSealer,
+    now: datetime,
+) -> Integration:
+    """The next version of an integration holding new connector settings (e.g. renewed tokens)."""
+    connection, sealed = split_settings(validated, connector)
+    return integration.model_copy(
+        update={
+            "connection": connection,
+            "credentials": sealer.seal(sealed),
+            "sealed_fields": sorted(sealed),
+            "version": integration.version + 1,
+            "updated_at": now,
+        }
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from connectors.capabilities import ConnectorSpec, Entity, Operation
+from connectors.shopify.auth import ShopifyTokens
 from connectors.shopify.client import ShopifyClient
 from connectors.shopify.settings import ShopifySettings
 from connectors.shopify.webhooks import verify_shopify_notification
@@ -21,6 +22,15 @@ READ, LIST_SINCE, GET_BY_CODE, WRITE, WEBHOOK = (
     Operation.WRITE,
     Operation.WEBHOOK,
 )
+
+
+def shopify_token_updates(tokens: ShopifyTokens) -> dict[str, Any]:
+    """The settings fields that hold a renewed set of tokens."""
+    return {
+        "admin_api_token": tokens.access_token,
+        "access_token_expires_at": tokens.expires_at,
+        "refresh_token": tokens.refresh_token,
+    }
 
 
 def _sandbox_kit() -> Any:
@@ -44,5 +54,6 @@ SHOPIFY = ConnectorSpec(
     },
     client=ShopifyClient,
     verify_notification=verify_shopify_notification,
+    token_updates=lambda tokens: shopify_token_updates(tokens),
     sandbox_kit=_sandbox_kit,
 )

@@ -47,5 +47,6 @@ TRAY = ConnectorSpec(
     },
     client=TrayClient,
     verify_notification=verify_tray_notification,
+    token_updates=lambda tokens: tokens.as_settings_update(),
     sandbox_kit=_sandbox_kit,
 )

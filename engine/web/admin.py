@@ -10,6 +10,7 @@ from faust.web import Request, Response, View
 from pydantic import ValidationError
 
 from connectors.registry import PLATFORMS
+from engine.bindings import BoundTopics
 from engine.context import Engine
 from engine.integrations import IntegrationCreate, new_integration, public_view
 from engine.web.responses import bearer_matches, error_body, validation_details
@@ -69,6 +70,11 @@ def integrations_views(engine: Engine) -> tuple[type[View], type[View]]:
     return IntegrationList, IntegrationDetail
 
 
+async def save_integration(topics: BoundTopics, integration: Integration) -> None:
+    """Write a version of an integration to its compacted topic; wait for Kafka's ack."""
+    await (await topics[INTEGRATIONS].send(key=integration.id.encode(), value=encode(integration)))
+
+
 async def create_integration(engine: Engine, body: Any) -> Integration:
     try:
         request = IntegrationCreate.model_validate(body)
@@ -96,8 +102,7 @@ async def create_integration(engine: Engine, body: Any) -> Integration:
         ) from exc
     if engine.registry.get(integration.id) is not None:
         raise ApiError(409, "exists", f"integration {integration.id!r} already exists")
-    topic = engine.topics[INTEGRATIONS]
-    await (await topic.send(key=integration.id.encode(), value=encode(integration)))
+    await save_integration(engine.topics, integration)
     try:
         await engine.registry.wait_for_version(
             integration.id, integration.version, READ_YOUR_WRITES_SECONDS
