@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from connectors.capabilities import Entity, Operation
+from connectors.erp.connector import ERP
 from connectors.registry import PLATFORMS
 
 
@@ -13,7 +14,7 @@ def capability_matrix() -> str:
         "| platform | entity | " + " | ".join(operations) + " |",
         "|---|---|" + "---|" * len(operations),
     ]
-    for spec in PLATFORMS.values():
+    for spec in [*PLATFORMS.values(), ERP]:
         for entity in Entity:
             if entity not in spec.capabilities:
                 continue
