@@ -126,10 +126,11 @@ class PlatformClient(Protocol):
 
 
 class SandboxKit(Protocol):
-    """How the contract suite drives one platform's sandbox: start it, point a client at it,
-    make it misbehave, make it notify."""
+    """How the contract suite and the demo drive one platform's sandbox: start it, point a
+    client at it, make it misbehave, make it notify, subscribe an address and sell to it."""
 
-    async def start(self, workdir: Path) -> None: ...
+    async def start(self, workdir: Path, port: int = 0) -> None:
+        """Serve on loopback ``port`` (0: any free one), keeping state under ``workdir``."""
 
     async def stop(self) -> None: ...
 
@@ -144,3 +145,9 @@ class SandboxKit(Protocol):
     ) -> InboundRequest: ...
 
     async def force_rate_limit(self, calls: int, retry_after: float) -> None: ...
+
+    async def subscribe(self, address: str) -> None:
+        """Have the platform notify ``address`` of new orders, the way that platform does it."""
+
+    async def place_order(self) -> str:
+        """A customer's order (BRL, a Brazilian customer) placed in the store; its platform id."""
