@@ -8,6 +8,7 @@ import itertools
 import socket
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 from aiohttp import web
@@ -49,13 +50,13 @@ class NuvemshopSandboxKit:
         self._serial = itertools.count(1)
         self._http: httpx.AsyncClient | None = None
 
-    async def start(self, workdir: Path) -> None:
+    async def start(self, workdir: Path, port: int = 0) -> None:
         self.config = SandboxConfig(db_path=workdir / "nuvemshop.sqlite3", **self._knobs)  # type: ignore[arg-type]
         self._runner = web.AppRunner(build_app(self.config))
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        host, port = self._runner.addresses[0][:2]
-        self.url = f"http://{host}:{port}"
+        await web.TCPSite(self._runner, "127.0.0.1", port).start()
+        host, bound = self._runner.addresses[0][:2]
+        self.url = f"http://{host}:{bound}"
         settings = self.settings()
         self._http = httpx.AsyncClient(
             base_url=settings.api_root,
@@ -156,6 +157,24 @@ class NuvemshopSandboxKit:
             headers={"Content-Type": "application/json", "X-Linkedstore-HMAC-SHA256": signature},
             body=body,
         )
+
+    async def subscribe(self, address: str) -> None:
+        """``POST /webhooks`` for ``order/created``, unless that address already has it
+        (Nuvemshop would keep both and notify twice)."""
+        event = {"event": EVENTS[Entity.ORDER], "url": address}
+        try:
+            subscribed = bool(await self.api("GET", f"/webhooks?{urlencode(event)}"))
+        except httpx.HTTPStatusError as exc:  # an empty list is a 404 "Last page is 0"
+            if exc.response.status_code != 404:
+                raise
+            subscribed = False
+        if not subscribed:
+            await self.api("POST", "/webhooks", event)
+
+    async def place_order(self) -> str:
+        """The seeded order: Maria Silva in São Paulo, paid in BRL, shipped by Correios."""
+        [order_id] = await self.seed(Entity.ORDER, 1)
+        return order_id
 
     async def force_rate_limit(self, calls: int, retry_after: float) -> None:
         async with httpx.AsyncClient(base_url=self.url) as client:

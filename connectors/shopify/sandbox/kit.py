@@ -8,6 +8,7 @@ import socket
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import orjson
@@ -60,7 +61,7 @@ class ShopifySandboxKit:
         self.config: SandboxConfig | None = None
         self.url = ""
 
-    async def start(self, workdir: Path) -> None:
+    async def start(self, workdir: Path, port: int = 0) -> None:
         self.config = SandboxConfig(
             db_path=workdir / "shopify-sandbox.sqlite3",
             bucket_size=self._bucket,
@@ -69,9 +70,9 @@ class ShopifySandboxKit:
         )
         self._runner = web.AppRunner(build_app(self.config))
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
-        host, port = self._runner.addresses[0][:2]
-        self.url = f"http://{host}:{port}"
+        await web.TCPSite(self._runner, "127.0.0.1", port).start()
+        host, bound = self._runner.addresses[0][:2]
+        self.url = f"http://{host}:{bound}"
         self._silent = await asyncio.start_server(self._hold, "127.0.0.1", 0)
 
     async def _hold(self, _: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -187,6 +188,19 @@ class ShopifySandboxKit:
             return dict((await self._admin("GET", path))["inventory_levels"][0])
         raise ValueError(f"Shopify sends no notification for {entity}")
 
+    async def subscribe(self, address: str) -> None:
+        """``POST webhooks.json`` for ``orders/create``, unless that address already has it
+        (Shopify answers 422 to a second identical subscription)."""
+        wanted = {"topic": "orders/create", "address": address}
+        listed = await self._admin("GET", f"/webhooks.json?{urlencode(wanted)}")
+        if not listed["webhooks"]:
+            await self._admin("POST", "/webhooks.json", {"webhook": {**wanted, "format": "json"}})
+
+    async def place_order(self) -> str:
+        """A paid BRL order from a customer in São Paulo, as the storefront would create it."""
+        created = await self._admin("POST", "/orders.json", {"order": BRAZILIAN_ORDER})
+        return str(created["order"]["id"])
+
     async def force_rate_limit(self, calls: int, retry_after: float) -> None:
         async with httpx.AsyncClient() as http:
             answer = await http.post(
@@ -198,6 +212,35 @@ class ShopifySandboxKit:
     async def expire_tokens(self) -> None:
         async with httpx.AsyncClient() as http:
             (await http.post(f"{self.url}/_sandbox/expire_token")).raise_for_status()
+
+
+BRAZILIAN_ORDER: dict[str, Any] = {
+    "email": "maria.silva@example.com.br",
+    "currency": "BRL",
+    "financial_status": "paid",
+    "customer": {
+        "first_name": "Maria",
+        "last_name": "Silva",
+        "email": "maria.silva@example.com.br",
+    },
+    "billing_address": {
+        "first_name": "Maria",
+        "last_name": "Silva",
+        "address1": "Rua Augusta, 1500",
+        "address2": "Apto 42",
+        "city": "São Paulo",
+        "province_code": "SP",
+        "zip": "01304-001",
+        "country_code": "BR",
+        "phone": "+55 11 91234-5678",
+    },
+    "line_items": [
+        {"title": "Camiseta Ponte", "sku": "CAM-PONTE-M", "price": "79.90", "quantity": 2},
+        {"title": "Caneca Ponte", "sku": "CAN-PONTE", "price": "39.90", "quantity": 1},
+    ],
+    "shipping_lines": [{"title": "SEDEX", "price": "24.50", "code": "SEDEX"}],
+    "note_attributes": [{"name": "CPF", "value": "123.456.789-09"}],
+}
 
 
 def _product(tag: str) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import socket
 from pathlib import Path
 from urllib.parse import urlencode
 
+import httpx
 from aiohttp import web
 
 from connectors.capabilities import Entity
@@ -55,7 +56,7 @@ class TraySandboxKit:
         assert self._runner is not None, "start the kit first"
         return self._runner.app[STATE]
 
-    async def start(self, workdir: Path) -> None:
+    async def start(self, workdir: Path, port: int = 0) -> None:
         self.config = SandboxConfig(
             db_path=workdir / "tray-sandbox.sqlite3",
             rate_per_minute=self.rate_per_minute,
@@ -67,10 +68,9 @@ class TraySandboxKit:
         )
         self._runner = web.AppRunner(build_app(self.config))
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
-        port = self._runner.addresses[0][1]
-        self.base_url = f"http://127.0.0.1:{port}"
+        self.base_url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
 
     async def stop(self) -> None:
         if self._runner is not None:
@@ -154,3 +154,18 @@ class TraySandboxKit:
 
     async def force_rate_limit(self, calls: int, retry_after: float) -> None:
         self.state.limits.force(calls, retry_after)
+
+    async def subscribe(self, address: str) -> None:
+        """Tray has no API for this: the notification URL is set on the app (by a ticket to
+        Tray's developer support) and every store with the app installed notifies it. The
+        sandbox's ``/_sandbox/notification-urls`` control route stands in for that step."""
+        async with httpx.AsyncClient(timeout=10) as http:
+            answer = await http.post(
+                f"{self.base_url}/_sandbox/notification-urls", json={"url": address}
+            )
+        answer.raise_for_status()
+
+    async def place_order(self) -> str:
+        """The seeded order: a customer with a CPF in Marília (SP), Pix, Sedex, in BRL."""
+        [order_id] = await self.seed(Entity.ORDER, 1)
+        return order_id

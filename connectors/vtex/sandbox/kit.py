@@ -40,16 +40,16 @@ class VtexSandboxKit:
         self.config: SandboxConfig | None = None
         self._silent_port = 0
 
-    async def start(self, workdir: Path) -> None:
+    async def start(self, workdir: Path, port: int = 0) -> None:
         self.config = SandboxConfig(
             db_path=workdir / "vtex.sqlite3", hook_retry_base=self._hook_retry_base
         )
         self._runner = web.AppRunner(build_app(self.config))
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
-        host, port = self._runner.addresses[0][:2]
-        self.url = f"http://{host}:{port}"
+        host, bound = self._runner.addresses[0][:2]
+        self.url = f"http://{host}:{bound}"
         # A server that accepts and never answers: what a timeout looks like.
         self._silent = await asyncio.start_server(_never_answer, "127.0.0.1", 0)
         self._silent_port = self._silent.sockets[0].getsockname()[1]
@@ -117,9 +117,11 @@ class VtexSandboxKit:
         async with httpx.AsyncClient(timeout=10) as http:
             return [await self._seed_one(http, entity) for _ in range(count)]
 
-    async def _seed_one(self, http: httpx.AsyncClient, entity: Entity) -> str:
+    async def _seed_one(
+        self, http: httpx.AsyncClient, entity: Entity, order: dict[str, Any] | None = None
+    ) -> str:
         if entity is Entity.ORDER:
-            response = await http.post(f"{self.url}/_sandbox/orders", json={})
+            response = await http.post(f"{self.url}/_sandbox/orders", json=order or {})
             response.raise_for_status()
             return str(response.json()["orderId"])
         if entity is Entity.BRAND:
@@ -136,10 +138,11 @@ class VtexSandboxKit:
             }
             return str((await self._call(http, "POST", "/api/catalog/pvt/category", body))["Id"])
         if entity is Entity.PRODUCT:
-            return await self._seed_product(http)
+            return (await self._seed_product(http))[0]
         raise ValueError(f"the VTEX sandbox cannot seed {entity}")
 
-    async def _seed_product(self, http: httpx.AsyncClient) -> str:
+    async def _seed_product(self, http: httpx.AsyncClient) -> tuple[str, str]:
+        """A product with one priced SKU; their ids."""
         assert self.config is not None
         brand = await self._seed_one(http, Entity.BRAND)
         category = await self._seed_one(http, Entity.CATEGORY)
@@ -154,7 +157,7 @@ class VtexSandboxKit:
         })  # fmt: skip
         await self._call(http, "PUT", f"/{self.config.account}/pricing/prices/{sku['Id']}",
                          {"basePrice": 59.9, "listPrice": 59.9})  # fmt: skip
-        return str(product["Id"])
+        return str(product["Id"]), str(sku["Id"])
 
     async def notification(
         self, entity: Entity, platform_id: str, *, tampered: bool = False
@@ -166,6 +169,25 @@ class VtexSandboxKit:
         secret = HOOK_SECRET + ("x" if tampered else "")
         headers = hook_headers({"headers": {SECRET_HEADER: secret}})
         return InboundRequest(method="POST", headers=headers, body=body)
+
+    async def subscribe(self, address: str) -> None:
+        """``POST /api/orders/hook/config``: orders entering the handling workflow, delivered
+        with our secret header. VTEX pings ``address`` first and saves nothing unless it
+        answers 200; there is one hook per app key, so this replaces any earlier one."""
+        config = {
+            "filter": {"type": "FromWorkflow", "status": ["ready-for-handling"]},
+            "hook": {"url": address, "headers": {SECRET_HEADER: HOOK_SECRET}},
+        }
+        async with httpx.AsyncClient(timeout=10) as http:
+            await self._call(http, "POST", "/api/orders/hook/config", config)
+
+    async def place_order(self) -> str:
+        """An order as VTEX's checkout leaves it once paid by Pix: Maria Silva in São Paulo,
+        amounts in cents of BRL (VTEX has no order-create API, hence ``/_sandbox/orders``)."""
+        async with httpx.AsyncClient(timeout=10) as http:
+            _, sku = await self._seed_product(http)
+            line = {"sku": sku, "quantity": 2, "price": 5990}
+            return await self._seed_one(http, Entity.ORDER, {**DEMO_ORDER, "items": [line]})
 
     async def force_rate_limit(self, calls: int, retry_after: float) -> None:
         async with httpx.AsyncClient(timeout=10) as http:
@@ -180,6 +202,17 @@ class VtexSandboxKit:
         async with httpx.AsyncClient(timeout=10) as http:
             response = await http.post(f"{self.url}/_sandbox/faults", json={"locked_calls": calls})
             response.raise_for_status()
+
+
+DEMO_ORDER: dict[str, Any] = {
+    "shipping": 2450,
+    "customer": {
+        "email": "maria.silva@example.com.br",
+        "first_name": "Maria",
+        "last_name": "Silva",
+        "document": "52998224725",
+    },
+}
 
 
 async def _never_answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
