@@ -109,7 +109,7 @@ async def _orders_summary(request: web.Request) -> web.Response:
     store = request.app[STORE]
     orders = store.orders(offset=0, count=-1, from_date=None, to_date=None)
     created = store.creation_times()
-    keys = ("id", "numeroPedido", "numeroDaOrdemDeCompra", "situacao")
+    keys = ("id", "numeroPedido", "numeroDaOrdemDeCompra", "idPedidoOrigem", "situacao")
     summary = [
         {key: order.get(key) for key in keys} | {"created_at_ms": created.get(int(order["id"]))}
         for order in orders
