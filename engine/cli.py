@@ -56,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
         "demo", help="broker, sandboxes, engine and a demo order, end to end"
     )
     demo.add_argument(
+        "--platform",
+        default="shopify",
+        help="the store platform whose sandbox sells the demo order: shopify (default), "
+        "nuvemshop, tray or vtex",
+    )
+    demo.add_argument(
         "--exit-after-order", action="store_true", help="stop once the order is in the ERP"
     )
     demo.set_defaults(run=_demo)
@@ -142,7 +148,7 @@ def _keygen(options: argparse.Namespace) -> int:
 def _demo(options: argparse.Namespace) -> int:
     from engine.demo import run_demo
 
-    return run_demo(exit_after_order=options.exit_after_order)
+    return run_demo(options.platform, exit_after_order=options.exit_after_order)
 
 
 def _sandbox(args: list[str]) -> int:
