@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
+from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewPartitions, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
@@ -36,6 +38,34 @@ async def apply_topics(
         return changes
     finally:
         await admin.close()
+
+
+async def wait_until_visible(bootstrap: str, names: list[str], timeout: float = 60.0) -> None:
+    """Wait until every topic is in the broker's metadata with a leader for each partition.
+
+    A consumer group that forms while a topic is missing ignores it until its next metadata
+    refresh (minutes), so workers start only once this returns.
+    """
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            described = {t["topic"]: t for t in await admin.describe_topics(names)}
+            missing = [n for n in names if not _ready(described.get(n))]
+            if not missing:
+                return
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"topics not visible after {timeout:.0f}s: {', '.join(missing)}")
+            await asyncio.sleep(0.2)
+    finally:
+        await admin.close()
+
+
+def _ready(topic: dict[str, Any] | None) -> bool:
+    if topic is None or topic.get("error_code") or not topic.get("partitions"):
+        return False
+    return all(p.get("leader", -1) >= 0 for p in topic["partitions"])
 
 
 async def _partition_counts(admin: AIOKafkaAdminClient) -> dict[str, int]:
