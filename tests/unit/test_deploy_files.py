@@ -85,11 +85,14 @@ def test_kafka_listener_the_services_use_is_advertised() -> None:
 
 def test_sandboxes_listen_where_the_engine_and_host_look() -> None:
     compose = _text(COMPOSE)
-    erp_url = re.search(r"PONTE_ERP_BASE_URL: http://127\.0\.0\.1:(\d+)/api", compose)
-    assert erp_url, "the ERP settings accept plain http only on a loopback host"
+    engine = _service_block(compose, "engine")
+    erp_url = re.search(r"PONTE_ERP_BASE_URL: http://erp-sandbox:(\d+)/api", engine)
+    assert erp_url, "the engine reaches the ERP sandbox by its service name"
+    assert 'PONTE_ALLOW_PRIVATE_URLS: "true"' in engine, (
+        "plain http to a service name needs dev mode"
+    )
     erp = _service_block(compose, "erp-sandbox")
     assert f'- "{erp_url.group(1)}"' in erp
-    published = set(re.findall(r'"127\.0\.0\.1:(\d+):\1"', erp))
-    assert {"8100", "8101", "8102"} <= published
-    for name in ("engine", "shopify-sandbox"):
-        assert "network_mode: service:erp-sandbox" in _service_block(compose, name), name
+    for service, port in (("engine", "8100"), ("erp-sandbox", "8101"), ("shopify-sandbox", "8102")):
+        assert f'"127.0.0.1:{port}:{port}"' in _service_block(compose, service), service
+    assert "network_mode" not in compose
