@@ -1,4 +1,4 @@
-.PHONY: run test setup lint bench clean
+.PHONY: run test setup lint bench bench-connectors clean
 
 run:  ## set up, then run the demo: broker, sandboxes, engine and a demo order end to end
 	scripts/run.sh
@@ -14,6 +14,9 @@ lint:
 
 bench:  ## latency and throughput against baselines measured in the same run
 	scripts/setup.sh && .venv/bin/python -m bench.order_latency
+
+bench-connectors:  ## each connector's client at its platform's real rate limit; order mapping cost
+	scripts/setup.sh && .venv/bin/python -m bench.connectors
 
 clean:
 	.venv/bin/ponte broker stop || true
