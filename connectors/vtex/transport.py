@@ -48,6 +48,9 @@ REAL_RATES: dict[Api, ApiRate] = {
     Api.PRICING: ApiRate(2_000 / 60, 500),  # POST/PUT; 500 burst credits
     Api.LOGISTICS: ApiRate(2_000 / 60, 100),  # UNCONFIRMED: no documented limit, kept modest
 }
+# We pace a little under the documented numbers: our bucket starts refilling when we send, the
+# platform's when the call arrives, so at the limit exactly we would run ahead by one latency.
+SAFETY_RATE, SAFETY_BURST = 0.97, 0.9
 # Without Retry-After VTEX advises a minute's pause for OMS; elsewhere a short one.
 DEFAULT_RETRY_AFTER = {Api.OMS: 60.0}
 
@@ -112,7 +115,12 @@ class VtexHttp:
         self._secrets = (settings.app_token.get_secret_value(), settings.app_key.get_secret_value())
         rates = {**REAL_RATES, **(rates or {})}
         self._budgets = {
-            api: budget or budget_for(f"vtex:{settings.account}:{api}", rate.per_second, rate.burst)
+            api: budget
+            or budget_for(
+                f"vtex:{settings.account}:{api}",
+                rate.per_second * SAFETY_RATE,
+                max(1.0, rate.burst * SAFETY_BURST),
+            )
             for api, rate in rates.items()
         }
         self._max_attempts, self._max_wait = max_attempts, max_wait
