@@ -42,12 +42,14 @@ def run_demo(platform_name: str = "shopify", exit_after_order: bool = False) -> 
     values = demo_secrets(config.directory / "secrets.env")
     children = Children(config.directory)
     broker_started: local_broker.LocalBroker | None = None
-    previous = signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly as on Ctrl-C
+    # SIGTERM stops as cleanly as Ctrl-C: outside the event loop it interrupts, inside it
+    # cancels the demo's task.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         bootstrap, broker_started = start_broker()
         start_erp_and_engine(children, values, config, bootstrap)
         return asyncio.run(_with_store(spec, config, values, children, started, exit_after_order))
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, asyncio.CancelledError):  # Ctrl-C, SIGTERM
         return 0
     except (DemoError, local_broker.BrokerError) as exc:
         print(f"ponte demo: {exc}", file=sys.stderr)
@@ -72,6 +74,9 @@ async def _with_store(
     exit_after_order: bool,
 ) -> int:
     """Everything that needs the platform's sandbox, which serves from this event loop."""
+    main = asyncio.current_task()
+    assert main is not None
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main.cancel)
     kit = demo_kit(spec)
     try:
         await kit.start(config.platform_dir, port=config.platform_port)
