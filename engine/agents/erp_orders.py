@@ -57,8 +57,12 @@ async def sink_one(engine: Engine, links: TableT[str, str], event: EventT[bytes]
         EVENTS_PROCESSED.labels(agent=AGENT, type=envelope.type, outcome="not_handled").inc()
         return
     link_key = f"{envelope.integration_id}:{envelope.entity_key}"
-    if links.get(link_key) is not None:
+    linked = links.get(link_key)
+    if linked is not None:
         EVENTS_PROCESSED.labels(agent=AGENT, type=envelope.type, outcome="duplicate").inc()
+        log.info(
+            "%s is already ERP order %s; duplicate %s skipped", link_key, linked, envelope.event_id
+        )
         return
     try:
         ref = await call_with_retries(
