@@ -40,6 +40,13 @@ class ErpSettings(BaseModel):
         gt=0,
         description="Per-request timeout (connect, read, write and pool), in seconds.",
     )
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description=(
+            "The secret of the ERP's signed push (`X-Bling-Signature-256`); unset: every push "
+            "is refused and the ERP is followed by polling only."
+        ),
+    )
     default_deposit: str = Field(
         default="1",
         min_length=1,

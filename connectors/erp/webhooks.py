@@ -28,6 +28,7 @@ from connectors.capabilities import Entity
 from connectors.contract import InboundRequest, Notification, NotificationRefused
 from connectors.erp.changes import order_events_by_id, product_events, stock_events
 from connectors.erp.client import ErpClient
+from connectors.erp.settings import ErpSettings
 from schemas.events import EventPayload
 
 SIGNATURE_HEADER = "X-Bling-Signature-256"
@@ -101,6 +102,18 @@ def verify_erp_notification(request: InboundRequest, secret: str) -> list[Notifi
             body=None,
         )
     ]
+
+
+def verify_erp_push(request: InboundRequest, settings: ErpSettings) -> Notification:
+    """The notification of one push, verified with the tenant's `webhook_secret`
+    (ConnectorSpec.verify_notification). Refused 401 when no secret is configured or the
+    signature is wrong, 400 for an event of a resource Ponte does not follow."""
+    if settings.webhook_secret is None:
+        raise NotificationRefused(401, "not_configured", "the ERP push has no secret configured")
+    notifications = verify_erp_notification(request, settings.webhook_secret.get_secret_value())
+    if not notifications:
+        raise NotificationRefused(400, "unsupported_event", "Ponte does not follow this event")
+    return notifications[0]
 
 
 async def notification_events(

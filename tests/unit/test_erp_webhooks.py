@@ -9,11 +9,13 @@ import pytest
 
 from connectors.capabilities import Entity
 from connectors.contract import InboundRequest, NotificationRefused
+from connectors.erp.settings import ErpSettings
 from connectors.erp.webhooks import (
     SIGNATURE_HEADER,
     erp_signature,
     erp_signature_valid,
     verify_erp_notification,
+    verify_erp_push,
 )
 
 SECRET = "client-secret"
@@ -116,3 +118,36 @@ def test_malformed_body_is_400(body: bytes) -> None:
     with pytest.raises(NotificationRefused) as caught:
         verify_erp_notification(signed(body), SECRET)
     assert caught.value.status == 400
+
+
+def tenant(secret: str | None) -> ErpSettings:
+    return ErpSettings(
+        base_url="https://loja.eccosys.com.br/api", api_token="tok", webhook_secret=secret
+    )
+
+
+def test_the_push_is_verified_with_the_tenant_s_secret() -> None:
+    push = signed(envelope("order.updated", {"id": "12", "numeroPedido": "10012"}))
+    notification = verify_erp_push(push, tenant(SECRET))
+    assert (notification.entity, notification.platform_id, notification.topic) == (
+        Entity.ORDER,
+        "12",
+        "order.updated",
+    )
+    assert notification.needs_fetch
+    assert SECRET not in repr(tenant(SECRET))
+
+
+@pytest.mark.parametrize(
+    ("secret", "reason"), [(None, "not_configured"), ("other", "bad_signature")]
+)
+def test_a_push_without_the_secret_is_refused_401(secret: str | None, reason: str) -> None:
+    with pytest.raises(NotificationRefused) as caught:
+        verify_erp_push(signed(envelope("order.updated", {"id": "12"})), tenant(secret))
+    assert (caught.value.status, caught.value.reason) == (401, reason)
+
+
+def test_a_push_of_an_event_not_followed_is_refused_400() -> None:
+    with pytest.raises(NotificationRefused) as caught:
+        verify_erp_push(signed(envelope("contato.updated", {"id": "1"})), tenant(SECRET))
+    assert (caught.value.status, caught.value.reason) == (400, "unsupported_event")
