@@ -22,6 +22,19 @@ COMPANY_ID = "sandbox-empresa"
 MAX_ATTEMPTS = 8
 
 
+def push_body(event: str, data: dict[str, Any]) -> bytes:
+    """The raw body of one push: Bling's envelope, with a fresh event id."""
+    envelope = {
+        "eventId": str(uuid.uuid4()),
+        "date": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "version": "v1",
+        "event": event,
+        "companyId": COMPANY_ID,
+        "data": data,
+    }
+    return orjson.dumps(envelope)
+
+
 @dataclass(frozen=True)
 class Delivery:
     id: int
@@ -53,17 +66,9 @@ class Outbox:
         """One delivery per registered URL; call inside the transaction of the change."""
         hooks = self._db.execute("SELECT id FROM webhooks").fetchall()
         for (hook_id,) in hooks:
-            envelope = {
-                "eventId": str(uuid.uuid4()),
-                "date": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
-                "version": "v1",
-                "event": event,
-                "companyId": COMPANY_ID,
-                "data": data,
-            }
             self._db.execute(
                 "INSERT INTO entregas (webhook_id, body, proxima) VALUES (?, ?, ?)",
-                (hook_id, orjson.dumps(envelope), time.time()),
+                (hook_id, push_body(event, data), time.time()),
             )
         if hooks:
             self.on_enqueue()

@@ -30,11 +30,13 @@ def signature(body: bytes, secret: str) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
+def push_headers(body: bytes, secret: str) -> dict[str, str]:
+    """The headers a push of `body` is sent with."""
+    return {"Content-Type": "application/json", SIGNATURE_HEADER: signature(body, secret)}
+
+
 async def _deliver(http: httpx.AsyncClient, outbox: Outbox, delivery: Delivery) -> None:
-    headers = {
-        "Content-Type": "application/json",
-        SIGNATURE_HEADER: signature(delivery.body, delivery.secret),
-    }
+    headers = push_headers(delivery.body, delivery.secret)
     try:
         response = await http.post(delivery.url, content=delivery.body, headers=headers)
     except httpx.HTTPError:
