@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 
 from aiohttp import web
@@ -19,6 +17,7 @@ from connectors.nuvemshop.sandbox.ratelimit import LeakyBucket
 from connectors.nuvemshop.sandbox.state import STATE, SandboxState
 from connectors.nuvemshop.sandbox.store import Records, connect
 from connectors.nuvemshop.sandbox.storefront import add_storefront_routes
+from connectors.sandbox_server import running_in_background
 
 
 def build_app(config: SandboxConfig) -> web.Application:
@@ -44,13 +43,10 @@ def build_app(config: SandboxConfig) -> web.Application:
             bucket=LeakyBucket(config.bucket_size, config.leak_rate),
             outbox=outbox,
         )
-        sender = asyncio.create_task(outbox.run(), name="nuvemshop-sandbox-webhooks")
         try:
-            yield
+            async with running_in_background(outbox.run(), name="nuvemshop-sandbox-webhooks"):
+                yield
         finally:
-            sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sender
             conn.close()
 
     app.cleanup_ctx.append(lifecycle)

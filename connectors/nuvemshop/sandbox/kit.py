@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import socket
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -20,6 +19,7 @@ from connectors.nuvemshop.sandbox.config import SandboxConfig
 from connectors.nuvemshop.sandbox.state import STATE
 from connectors.nuvemshop.settings import NuvemshopSettings
 from connectors.nuvemshop.webhooks import nuvemshop_signature
+from connectors.sandbox_server import closed_loopback_port
 from connectors.urls import PRIVATE_URLS_CONTEXT
 
 USER_AGENT = "Ponte contract suite (ti@ponte.example)"
@@ -29,14 +29,6 @@ EVENTS = {
     Entity.CATEGORY: "category/updated",
     Entity.ORDER: "order/created",
 }
-
-
-def closed_loopback_port() -> int:
-    """A loopback port nobody listens on (bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 class NuvemshopSandboxKit:

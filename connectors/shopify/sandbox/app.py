@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from connectors.sandbox_server import running_in_background
 from connectors.shopify.sandbox.admin import add_admin_routes, admin_gate
 from connectors.shopify.sandbox.catalog import add_catalog_routes
 from connectors.shopify.sandbox.config import SandboxConfig
@@ -51,13 +50,10 @@ def build_app(config: SandboxConfig) -> web.Application:
             resources=Resources(conn),
             tokens=tokens,
         )
-        sender = asyncio.create_task(dispatcher.run(), name="shopify-sandbox-webhooks")
         try:
-            yield
+            async with running_in_background(dispatcher.run(), name="shopify-sandbox-webhooks"):
+                yield
         finally:
-            sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sender
             conn.close()
 
     app.cleanup_ctx.append(lifecycle)

@@ -4,7 +4,6 @@ port with fast limits, and the ways the contract suite makes it fail, notify and
 from __future__ import annotations
 
 import asyncio
-import socket
 import uuid
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from aiohttp import web
 
 from connectors.capabilities import Entity
 from connectors.contract import CheckOutcome, InboundRequest
+from connectors.sandbox_server import closed_loopback_port
 from connectors.shopify.sandbox.app import build_app
 from connectors.shopify.sandbox.config import SandboxConfig
 from connectors.shopify.settings import ShopifySettings
@@ -40,14 +40,6 @@ TOPIC_BY_ENTITY = {
     Entity.CATEGORY: "collections/update",
     Entity.STOCK: "inventory_levels/update",
 }
-
-
-def closed_loopback_port() -> int:
-    """A loopback port nothing listens on (bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 class ShopifySandboxKit:

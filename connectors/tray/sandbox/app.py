@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from connectors.sandbox_server import running_in_background
 from connectors.tray.sandbox.api import tray_gate
 from connectors.tray.sandbox.config import SandboxConfig
 from connectors.tray.sandbox.control import control_routes
@@ -41,13 +40,12 @@ def build_app(config: SandboxConfig) -> web.Application:
     app[STATE] = open_state(config)
 
     async def notifier(app: web.Application) -> AsyncIterator[None]:
-        task = asyncio.create_task(run_dispatcher(app[STATE]), name="tray-sandbox-notifier")
         try:
-            yield
+            async with running_in_background(
+                run_dispatcher(app[STATE]), name="tray-sandbox-notifier"
+            ):
+                yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
             app[STATE].store.conn.close()
 
     app.cleanup_ctx.append(notifier)

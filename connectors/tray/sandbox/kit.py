@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -11,6 +10,7 @@ from aiohttp import web
 
 from connectors.capabilities import Entity
 from connectors.contract import CheckOutcome, InboundRequest
+from connectors.sandbox_server import closed_loopback_port
 from connectors.tray.sandbox.app import build_app
 from connectors.tray.sandbox.config import DEFAULT_STATUSES, SandboxConfig
 from connectors.tray.sandbox.seeding import seed
@@ -22,14 +22,6 @@ from connectors.urls import PRIVATE_URLS_CONTEXT
 NOTIFICATION_SECRET = "kit-notification-secret"
 FAST_RATE_PER_MINUTE = 6000
 SCOPES = {Entity.ORDER: "order", Entity.PRODUCT: "product"}
-
-
-def closed_loopback_port() -> int:
-    """A loopback port nobody listens on (bound, then released)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 class TraySandboxKit:

@@ -3,12 +3,11 @@ the hook sender."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from connectors.sandbox_server import running_in_background
 from connectors.vtex.sandbox.catalog import add_catalog_routes
 from connectors.vtex.sandbox.config import SandboxConfig
 from connectors.vtex.sandbox.control import add_control_routes
@@ -37,13 +36,10 @@ def build_app(config: SandboxConfig) -> web.Application:
             faults=Faults(),
         )
         app[STATE] = state
-        sender = asyncio.create_task(run_sender(state), name="vtex-sandbox-hooks")
         try:
-            yield
+            async with running_in_background(run_sender(state), name="vtex-sandbox-hooks"):
+                yield
         finally:
-            sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sender
             conn.close()
 
     app.cleanup_ctx.append(lifecycle)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ from aiohttp import web
 
 from connectors.capabilities import Entity
 from connectors.contract import CheckOutcome, InboundRequest
+from connectors.sandbox_server import closed_loopback_port
 from connectors.urls import PRIVATE_URLS_CONTEXT
 from connectors.vtex.sandbox.app import build_app
 from connectors.vtex.sandbox.config import SandboxConfig
@@ -20,13 +20,6 @@ from connectors.vtex.settings import VtexSettings
 
 HOOK_SECRET = "sandbox-hook-secret"
 SECRET_HEADER = "X-Ponte-Hook-Secret"
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
 
 
 class VtexSandboxKit:
@@ -86,7 +79,7 @@ class VtexSandboxKit:
         if outcome is CheckOutcome.UNKNOWN_STORE:
             return self._settings(account="loja-que-nao-existe")
         if outcome is CheckOutcome.UNREACHABLE:
-            return self._settings(base_url=f"http://127.0.0.1:{_closed_port()}")
+            return self._settings(base_url=f"http://127.0.0.1:{closed_loopback_port()}")
         if outcome is CheckOutcome.TIMEOUT:
             return self._settings(
                 base_url=f"http://127.0.0.1:{self._silent_port}", timeout_seconds=0.3
