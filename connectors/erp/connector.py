@@ -1,10 +1,19 @@
-"""The ERP connector's declaration: an Eccosys-style REST ERP, and what of it is implemented
-and tested against its sandbox (tests/contract/test_erp_*.py)."""
+"""The ERP connector's declaration: an Eccosys-style REST ERP, and what of it the adapter
+(platform.ErpPlatformClient) implements and the shared contract suite tests against its sandbox.
+
+The engine also follows the ERP outside this table: it creates orders with ErpClient and reads
+stock and price changes with the poller (poller.py); those paths have tests of their own
+(tests/contract/test_erp_*.py).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from connectors.capabilities import ConnectorSpec, Entity, Operation
+from connectors.erp.platform import ErpPlatformClient
 from connectors.erp.settings import ErpSettings
+from connectors.erp.webhooks import verify_erp_push
 
 READ, LIST_SINCE, GET_BY_CODE, WRITE, WEBHOOK = (
     Operation.READ,
@@ -14,23 +23,33 @@ READ, LIST_SINCE, GET_BY_CODE, WRITE, WEBHOOK = (
     Operation.WEBHOOK,
 )
 
+
+def _sandbox_kit() -> Any:
+    """The kit, imported only when asked for: production never loads the sandbox."""
+    from connectors.erp.sandbox.kit import ErpSandboxKit
+
+    return ErpSandboxKit()
+
+
 ERP = ConnectorSpec(
     name="erp",
     title="ERP (Eccosys)",
     settings=ErpSettings,
     capabilities={
-        # create_order, get_order, list_orders / poller (dataAlteracao),
-        # find_order_by_platform_number; status, NF-e and tracking reach Ponte as
-        # OrderStatusChanged from the poller or a signed push (webhooks.py).
-        Entity.ORDER: frozenset({WRITE, READ, LIST_SINCE, GET_BY_CODE, WEBHOOK}),
-        # upsert_products / upsert_family, list_products, get_product, produtosAlterados.
-        Entity.PRODUCT: frozenset({WRITE, READ, LIST_SINCE, GET_BY_CODE, WEBHOOK}),
-        # set_stock_balance (es=B only), get_stock, produtosComEstoqueAlterado.
-        Entity.STOCK: frozenset({WRITE, READ, LIST_SINCE, GET_BY_CODE, WEBHOOK}),
-        # Prices are product fields: set_prices, and PriceChanged with every product change.
-        Entity.PRICE: frozenset({WRITE, READ, LIST_SINCE, WEBHOOK}),
-        # /categorias and /marcas: list and create; no change feed, no update.
-        Entity.CATEGORY: frozenset({WRITE, READ}),
-        Entity.BRAND: frozenset({WRITE, READ}),
+        # Families by parent code: the dated product list, by code, upsert_family, the push.
+        Entity.PRODUCT: frozenset({READ, LIST_SINCE, GET_BY_CODE, WRITE, WEBHOOK}),
+        # Orders by ERP id: the list by dataAlteracao, get_order, create once (upsert) and the
+        # moves (situacao, NF-e emission, tracking), the push.
+        Entity.ORDER: frozenset({READ, LIST_SINCE, GET_BY_CODE, WRITE, WEBHOOK}),
+        # Balances (es=B only) and the stock push; the poller reads the stock feed.
+        Entity.STOCK: frozenset({WRITE, WEBHOOK}),
+        # preco/precoDe on the product.
+        Entity.PRICE: frozenset({WRITE}),
+        # /categorias and /marcas: create once by name; the ERP has no update.
+        Entity.CATEGORY: frozenset({WRITE}),
+        Entity.BRAND: frozenset({WRITE}),
     },
+    client=ErpPlatformClient,
+    verify_notification=verify_erp_push,
+    sandbox_kit=_sandbox_kit,
 )

@@ -15,9 +15,10 @@ import pytest
 from connectors.capabilities import ConnectorSpec, Entity, Operation
 from connectors.contract import CheckOutcome, NotificationRefused
 from connectors.cursor import SyncCursor
+from connectors.erp.connector import ERP
 from connectors.registry import PLATFORMS
 
-KITTED = [spec for spec in PLATFORMS.values() if spec.sandbox_kit is not None]
+KITTED = [spec for spec in [*PLATFORMS.values(), ERP] if spec.sandbox_kit is not None]
 
 
 def cases(operation: Operation) -> list[Any]:

@@ -10,8 +10,10 @@ from pydantic import ValidationError
 from connectors.capabilities import Entity, Operation
 from connectors.erp import json_exact
 from connectors.erp.connector import ERP
+from connectors.erp.platform import ErpPlatformClient
 from connectors.erp.settings import ErpSettings
 from connectors.erp.situacao import Situacao
+from connectors.erp.webhooks import verify_erp_push
 
 
 def test_settings_defaults_and_secret() -> None:
@@ -73,16 +75,18 @@ def test_situacao_codes_and_labels() -> None:
     }
 
 
-def test_connector_declares_what_is_implemented() -> None:
+def test_connector_declares_what_the_adapter_implements() -> None:
     assert ERP.name == "erp"
     assert ERP.settings is ErpSettings
     full = {Operation.WRITE, Operation.READ, Operation.LIST_SINCE, Operation.GET_BY_CODE}
-    for entity in (Entity.ORDER, Entity.PRODUCT, Entity.STOCK):
+    for entity in (Entity.ORDER, Entity.PRODUCT):
         assert ERP.capabilities[entity] == full | {Operation.WEBHOOK}
-    assert not ERP.can(Entity.PRICE, Operation.GET_BY_CODE)
-    assert ERP.capabilities[Entity.CATEGORY] == {Operation.WRITE, Operation.READ}
-    assert ERP.capabilities[Entity.BRAND] == {Operation.WRITE, Operation.READ}
+    assert ERP.capabilities[Entity.STOCK] == {Operation.WRITE, Operation.WEBHOOK}
+    for entity in (Entity.PRICE, Entity.CATEGORY, Entity.BRAND):
+        assert ERP.capabilities[entity] == {Operation.WRITE}
     assert Entity.ATTRIBUTE not in ERP.capabilities
+    assert ERP.client is ErpPlatformClient and ERP.verify_notification is verify_erp_push
+    assert ERP.sandbox_kit is not None
 
 
 def test_decimals_go_out_as_exact_numbers_and_come_back_as_decimals() -> None:
