@@ -36,6 +36,7 @@ from connectors.erp.sandbox.push import push_headers
 from connectors.erp.sandbox.server import running_sandbox
 from connectors.erp.settings import ErpSettings
 from connectors.erp.situacao import Situacao
+from connectors.sandbox_server import closed_loopback_port
 from connectors.urls import PRIVATE_URLS_CONTEXT
 from schemas.address import Address
 from schemas.customer import Customer, DocumentType
@@ -50,14 +51,6 @@ IMPATIENT_TIMEOUT = 0.3
 UNKNOWN_TENANT_ROOT = "/empresa-inexistente/api"
 # A counter sale keyed into the ERP names no platform: drop what order_to_pedido adds for one.
 _PLATFORM_FIELDS = ("canalDeVenda", "idPedidoOrigem", "numeroDaOrdemDeCompra")
-
-
-def closed_loopback_port() -> int:
-    """A loopback port nobody listens on (bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 class ErpSandboxKit:
