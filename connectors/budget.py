@@ -126,11 +126,20 @@ class RateBudget:
 
 
 _BUDGETS: dict[str, RateBudget] = {}
+_WORKERS = 1
 
 
 def budget_for(account: str, rate: float, burst: float) -> RateBudget:
     """The one budget of ``account`` (e.g. "shopify:loja.myshopify.com") in this worker."""
     budget = _BUDGETS.get(account)
     if budget is None:
-        budget = _BUDGETS[account] = RateBudget(rate, burst)
+        budget = _BUDGETS[account] = RateBudget(rate, burst, share=_WORKERS)
     return budget
+
+
+def share_between(workers: int) -> None:
+    """Every account's rate is split between ``workers`` workers from now on (after a rebalance)."""
+    global _WORKERS
+    _WORKERS = max(1, workers)
+    for budget in _BUDGETS.values():
+        budget.set_share(_WORKERS)

@@ -11,6 +11,7 @@ from connectors.erp.settings import ErpSettings
 from engine.agents import wire_agents
 from engine.bindings import BoundTopics
 from engine.context import Engine
+from engine.group import reshare_budgets
 from engine.integrations import url_policy
 from engine.platform_clients import PlatformClients
 from engine.registry import IntegrationRegistry
@@ -71,6 +72,7 @@ def create_engine(settings: EngineSettings) -> Engine:
     )
     wire_agents(engine)
     app.on_before_shutdown.connect(_closing(engine))
+    app.on_rebalance_complete.connect(_resharing(settings))
     _wire_web(engine)
     return engine
 
@@ -81,6 +83,13 @@ def _closing(engine: Engine) -> Any:
         await engine.erp.aclose()
 
     return close_clients
+
+
+def _resharing(settings: EngineSettings) -> Any:
+    async def reshare(app: faust.App, **kwargs: Any) -> None:
+        app.add_future(reshare_budgets(settings.bootstrap_servers, settings.app_id))
+
+    return reshare
 
 
 def _wire_web(engine: Engine) -> None:

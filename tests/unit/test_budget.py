@@ -82,3 +82,17 @@ def test_one_budget_per_account() -> None:
     first = budget_for("shopify:loja-a.myshopify.com", 2.0, 40)
     assert budget_for("shopify:loja-a.myshopify.com", 2.0, 40) is first
     assert budget_for("shopify:loja-b.myshopify.com", 2.0, 40) is not first
+
+
+def test_sharing_between_workers_applies_to_existing_and_new_budgets() -> None:
+    from connectors import budget as budgets
+
+    existing = budget_for("tray:loja-share.commercesuite.com.br", 3.0, 3)
+    try:
+        budgets.share_between(3)
+        assert existing._bucket.rate == pytest.approx(1.0)
+        later = budget_for("tray:outra-share.commercesuite.com.br", 3.0, 3)
+        assert later._bucket.rate == pytest.approx(1.0)
+    finally:
+        budgets.share_between(1)
+    assert existing._bucket.rate == pytest.approx(3.0)
