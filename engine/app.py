@@ -21,7 +21,6 @@ from engine.web.admin import integrations_views, save_integration
 from engine.web.erp_webhooks import erp_webhook_view
 from engine.web.notifications import notification_view
 from engine.web.ops import ops_views
-from engine.web.webhooks import shopify_webhook_view
 from topics.registry import INTEGRATIONS
 
 
@@ -94,7 +93,6 @@ def _resharing(settings: EngineSettings) -> Any:
 
 def _wire_web(engine: Engine) -> None:
     page = engine.app.page
-    page("/webhooks/shopify/{integration_id}")(shopify_webhook_view(engine))
     page("/webhooks/erp/{integration_id}")(erp_webhook_view(engine))
     platform_notification = notification_view(engine)
     page("/webhooks/{platform}/{integration_id}")(platform_notification)

@@ -136,6 +136,12 @@ def verify_shopify_notification(request: InboundRequest, settings: ShopifySettin
         headers = parse_delivery_headers(request.headers)
     except (MissingWebhookHeader, ValidationError) as exc:
         raise NotificationRefused(400, "missing_header", str(exc)) from exc
+    if headers.shop_domain.strip().lower() != settings.shop_domain:
+        # One app secret signs every shop's deliveries: a genuine delivery of another shop
+        # must not be taken for this integration's.
+        raise NotificationRefused(
+            401, "wrong_shop", "X-Shopify-Shop-Domain is not this integration's store"
+        )
     entity = ENTITY_BY_TOPIC_PREFIX.get(headers.topic.partition("/")[0])
     if entity is None:
         raise NotificationRefused(400, "unsupported_topic", f"topic {headers.topic} is not read")
@@ -153,9 +159,9 @@ def _platform_id(entity: Entity, body: bytes) -> str:
     try:
         payload = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
-        raise NotificationRefused(400, "malformed_body", "the body is not JSON") from exc
+        raise NotificationRefused(400, "malformed_json", f"the body is not JSON: {exc}") from exc
     if not isinstance(payload, dict):
-        raise NotificationRefused(400, "malformed_body", "the body is not a JSON object")
+        raise NotificationRefused(400, "malformed_json", "the body must be a JSON object")
     try:
         if entity is Entity.STOCK:
             # The level's gid names the location; the item is in its query string.

@@ -15,9 +15,8 @@ from connectors.contract import InboundRequest, NotificationRefused
 from connectors.erp.webhooks import verify_erp_notification
 from engine.context import Engine
 from engine.metrics import WEBHOOKS_RECEIVED, WEBHOOKS_REJECTED
-from engine.web.ingress import Rejection
 from engine.web.responses import error_body
-from engine.web.webhooks import read_limited, store_delivery
+from engine.web.webhooks import Rejection, read_limited, store_delivery
 from schemas.delivery import Delivery
 from schemas.envelope import SourceSystem
 

@@ -17,9 +17,8 @@ from connectors.registry import PLATFORMS
 from engine.context import Engine
 from engine.integrations import connector_settings
 from engine.metrics import WEBHOOKS_RECEIVED, WEBHOOKS_REJECTED
-from engine.web.ingress import Rejection
 from engine.web.responses import error_body
-from engine.web.webhooks import read_limited, store_delivery
+from engine.web.webhooks import Rejection, read_limited, store_delivery
 from schemas.delivery import Delivery
 from schemas.envelope import SourceSystem
 
