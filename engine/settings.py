@@ -55,6 +55,11 @@ class EngineSettings(BaseModel):
         None,
         description="Secret of the ERP's signed push (POST /webhooks/erp/...); unset: refused.",
     )
+    feed_poll_seconds: float = Field(
+        0,
+        ge=0,
+        description="Interval of the platforms' change-feed readers (VTEX feed v3); 0: off.",
+    )
     erp_poll_seconds: float = Field(
         0, ge=0, description="Interval of the ERP change-feed poller (leader only); 0 turns it off."
     )

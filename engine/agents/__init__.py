@@ -5,6 +5,7 @@ from __future__ import annotations
 from engine.agents.deliveries import wire_deliveries
 from engine.agents.erp_orders import wire_erp_orders
 from engine.agents.erp_poller import wire_erp_poller
+from engine.agents.feed_poller import wire_feed_poller
 from engine.context import Engine
 
 
@@ -12,3 +13,4 @@ def wire_agents(engine: Engine) -> None:
     wire_deliveries(engine)
     wire_erp_orders(engine)
     wire_erp_poller(engine)
+    wire_feed_poller(engine)
