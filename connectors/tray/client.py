@@ -71,10 +71,13 @@ class TrayClient:
                 CheckOutcome.UNKNOWN_STORE, f"no Tray store API here: {exc.describe()}"
             )
         except ConfigError as exc:
-            outcome = (
-                CheckOutcome.MISSING_PERMISSION if exc.status == 403 else CheckOutcome.UNKNOWN_STORE
-            )
-            return ConnectionCheck(outcome, exc.describe())
+            if exc.status == 403:
+                return ConnectionCheck(
+                    CheckOutcome.MISSING_PERMISSION,
+                    "the app lacks permission on this store's resources (HTTP 403): "
+                    + exc.describe(),
+                )
+            return ConnectionCheck(CheckOutcome.UNKNOWN_STORE, exc.describe())
         except Retryable as exc:
             timed_out = isinstance(exc.__cause__, httpx.TimeoutException)
             outcome = CheckOutcome.TIMEOUT if timed_out else CheckOutcome.UNREACHABLE

@@ -298,3 +298,16 @@ def _shape(request: InboundRequest) -> tuple[Any, ...]:
         SIGNATURE_HEADER.lower(),
     }
     return sorted(envelope), envelope["data"], envelope["version"], envelope["companyId"], headers
+
+
+async def test_a_token_the_erp_knows_without_api_access_is_a_missing_permission(
+    kit: ErpSandboxKit,
+) -> None:
+    adapter = ErpPlatformClient(kit.failing_settings(CheckOutcome.MISSING_PERMISSION))
+    try:
+        check = await adapter.test_connection()
+    finally:
+        await adapter.aclose()
+    assert check.outcome is CheckOutcome.MISSING_PERMISSION
+    assert "403" in check.detail and "permissão" in check.detail
+    assert "kit-token" not in check.detail

@@ -313,3 +313,18 @@ async def test_an_order_placed_through_the_api_notifies_until_delivered(
     assert (notification.entity, notification.platform_id) == (Entity.ORDER, str(created["id"]))
     [delivery] = kit.state.store.deliveries()
     assert delivery["state"] == "delivered" and delivery["attempts"] == 2
+
+
+async def test_a_token_without_the_permission_is_named_missing_permission(
+    kit: TraySandboxKit,
+) -> None:
+    settings = kit.failing_settings(CheckOutcome.MISSING_PERMISSION)
+    client = TrayClient(settings)
+    try:
+        check = await client.test_connection()
+    finally:
+        await client.aclose()
+    assert check.outcome is CheckOutcome.MISSING_PERMISSION
+    assert "403" in check.detail and "permission" in check.detail
+    assert settings.access_token is not None
+    assert settings.access_token.get_secret_value() not in check.detail

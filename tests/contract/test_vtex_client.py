@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from connectors.capabilities import Entity
-from connectors.contract import OrderMove, OrderMoveKind
+from connectors.contract import CheckOutcome, OrderMove, OrderMoveKind
 from connectors.cursor import SyncCursor
 from connectors.errors import Permanent
 from connectors.vtex.client import VtexClient
@@ -202,3 +202,13 @@ async def test_the_feed_is_read_and_committed(kit: VtexSandboxKit, client: VtexC
     assert [(i.order_id, i.state) for i in items] == [(order_id, "ready-for-handling")]
     await client.commit_feed(items)
     assert await client.read_feed() == []
+
+
+async def test_an_app_key_without_roles_is_named_missing_permission(kit: VtexSandboxKit) -> None:
+    client = VtexClient(kit.failing_settings(CheckOutcome.MISSING_PERMISSION))
+    try:
+        check = await client.test_connection()
+    finally:
+        await client.aclose()
+    assert check.outcome is CheckOutcome.MISSING_PERMISSION
+    assert "403" in check.detail and "role" in check.detail

@@ -36,6 +36,8 @@ class SandboxConfig:
 
     db_path: str
     token: str = "sandbox-token"
+    forbidden_token: str | None = None
+    """A token the ERP knows whose user may not use the API: every call answers 403."""
     rate: float = 1.0
     burst: float = 3.0
     seed_products: int = 0
@@ -74,6 +76,8 @@ async def api_gate(request: web.Request, handler: Handler) -> web.StreamResponse
         fault = app[FAULTS].popleft()
         headers = _retry_after_header(fault.retry_after)
         return json_response({"erro": "Falha simulada"}, status=fault.status, **headers)
+    if (forbidden := app[CONFIG].forbidden_token) and _token_of(request, forbidden):
+        return json_response({"erro": "Usuário sem permissão de acesso à API"}, status=403)
     token = _token_of(request, app[CONFIG].token)
     if token is None:
         return json_response({"erro": "Token de acesso inválido ou ausente"}, status=401)

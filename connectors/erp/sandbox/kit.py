@@ -4,6 +4,7 @@ in-process on a loopback port, with a budget fast enough for tests.
 How each failure of "Testar conexão" is made, the sandbox having neither tenants nor delays:
 
 - bad credentials: a token the sandbox does not accept (401);
+- missing permission: a token the sandbox knows whose user may not use the API (403);
 - unknown store: a tenant's API root is `https://{empresa}.eccosys.com.br/api`; a root the
   sandbox does not serve (`/empresa-inexistente/api`) answers 404 as an unknown one would;
 - unreachable: a loopback port nobody listens on;
@@ -45,6 +46,7 @@ from schemas.order_status import OrderStatus
 from schemas.product import AttributeValue, Product, Variant
 
 TOKEN = "kit-token"
+FORBIDDEN_TOKEN = "kit-token-sem-permissao"
 PUSH_SECRET = "kit-push-secret"
 SANDBOX_RATE, CLIENT_RATE = 500.0, 200.0
 IMPATIENT_TIMEOUT = 0.3
@@ -65,7 +67,9 @@ class ErpSandboxKit:
     async def start(self, workdir: Path, port: int = 0) -> None:
         """Serve on loopback `port` (0: any free one), the SQLite file under `workdir`."""
         db = str(workdir / "erp.sqlite3")
-        self.config = SandboxConfig(db_path=db, token=TOKEN, rate=SANDBOX_RATE, burst=50)
+        self.config = SandboxConfig(
+            db_path=db, token=TOKEN, forbidden_token=FORBIDDEN_TOKEN, rate=SANDBOX_RATE, burst=50
+        )
         self.api_root = await self._stack.enter_async_context(
             running_sandbox(self.config, port=port)
         )
@@ -97,6 +101,8 @@ class ErpSandboxKit:
     def failing_settings(self, outcome: CheckOutcome) -> ErpSettings:
         if outcome is CheckOutcome.BAD_CREDENTIALS:
             return self.settings(api_token="not-the-token")
+        if outcome is CheckOutcome.MISSING_PERMISSION:
+            return self.settings(api_token=FORBIDDEN_TOKEN)
         if outcome is CheckOutcome.UNKNOWN_STORE:
             return self.settings(base_url=f"{self.url}{UNKNOWN_TENANT_ROOT}")
         if outcome is CheckOutcome.UNREACHABLE:

@@ -49,6 +49,13 @@ async def tray_gate(request: web.Request, handler: Handler) -> web.StreamRespons
             return tray_error(
                 401, "Token inválido", request, error_code=1099, causes=["Access token inválido"]
             )
+        if state.store.denied(request.query["access_token"]):
+            return tray_error(
+                403,
+                "Forbidden",
+                request,
+                causes=["O aplicativo não tem permissão para acessar este recurso da loja"],
+            )
     try:
         return await handler(request)
     except web.HTTPNotFound:

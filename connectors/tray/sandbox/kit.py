@@ -105,6 +105,11 @@ class TraySandboxKit:
                 access_token="not-a-token",
                 refresh_token="not-a-refresh",
             )
+        if outcome is CheckOutcome.MISSING_PERMISSION:
+            allowed_nothing = self.settings()
+            assert allowed_nothing.access_token is not None
+            self.state.store.deny(allowed_nothing.access_token.get_secret_value())
+            return allowed_nothing
         if outcome is CheckOutcome.UNKNOWN_STORE:
             good = self.settings()
             return good.model_copy(

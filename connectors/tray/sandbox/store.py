@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS sequences (kind TEXT PRIMARY KEY, next INTEGER NOT NU
 CREATE TABLE IF NOT EXISTS tokens (
     access_token TEXT PRIMARY KEY, refresh_token TEXT NOT NULL,
     access_expires REAL NOT NULL, refresh_expires REAL NOT NULL, issued REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS denied_tokens (access_token TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS codes (code TEXT PRIMARY KEY, used INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS notify_urls (url TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS deliveries (
@@ -94,6 +95,16 @@ class TrayStore:
             "SELECT * FROM tokens WHERE access_token = ?", (access,)
         ).fetchone()
         return row
+
+    def deny(self, access: str) -> None:
+        """The app behind ``access`` loses its permission on the store's resources."""
+        self.conn.execute("INSERT OR IGNORE INTO denied_tokens VALUES (?)", (access,))
+
+    def denied(self, access: str) -> bool:
+        row = self.conn.execute(
+            "SELECT 1 FROM denied_tokens WHERE access_token = ?", (access,)
+        ).fetchone()
+        return row is not None
 
     def by_refresh(self, refresh: str) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self.conn.execute(
