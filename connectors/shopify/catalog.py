@@ -7,8 +7,11 @@ says nothing about what later pages hold: until the sweep ends, each page's curs
 old ``since`` and only adds the records read to ``seen`` (a restart mid-sweep re-reads nothing
 and skips nothing); the last page's cursor moves ``since`` to the newest record.
 
-Brands have no resource: a brand is (re)announced whenever a product carrying it changes, and
-its id is its name.
+Brands and attributes have no resource: a brand (a vendor) or an attribute (an option name) is
+(re)announced whenever a product carrying it changes, and its id is its name. An attribute's
+values are gathered over the whole sweep, so its records come with the sweep's last page (a
+restart mid-sweep reads it again); they hold the values of the products read in that sweep,
+not necessarily every value the store uses.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from connectors.cursor import SyncCursor, advance, is_new, read_from
 from connectors.errors import NotFound, Permanent
 from connectors.shopify.mapping import order_from_shopify
 from connectors.shopify.mapping_catalog import (
+    attributes_from_products,
     brands_from_products,
     collection_from_shopify,
     collection_to_shopify,
@@ -36,6 +40,7 @@ from connectors.shopify.mapping_catalog import (
 )
 from connectors.shopify.mapping_values import preferred_id, timestamp
 from connectors.shopify.transport import MAX_PAGE_SIZE, ShopifyTransport
+from schemas.attribute import Attribute
 from schemas.brand import Brand
 from schemas.category import Category
 from schemas.product import Product
@@ -51,6 +56,8 @@ class Source:
     root: str
     to_records: Callable[[Sequence[Raw]], list[BaseModel]]
     params: Mapping[str, str]
+    whole_sweep: bool = False
+    """True: records need every page of the sweep and come with its last page."""
 
 
 def _each(mapper: Callable[[Raw], BaseModel]) -> Callable[[Sequence[Raw]], list[BaseModel]]:
@@ -61,6 +68,13 @@ def _brands(raws: Sequence[Raw]) -> list[BaseModel]:
     return list(brands_from_products(raws))
 
 
+def _attributes(raws: Sequence[Raw]) -> list[BaseModel]:
+    return list(attributes_from_products(raws))
+
+
+OPTION_FIELDS = "id,options,updated_at"
+
+
 SOURCES: Mapping[Entity, Source] = {
     Entity.ORDER: Source("/orders.json", "orders", _each(order_from_shopify), {"status": "any"}),
     Entity.PRODUCT: Source("/products.json", "products", _each(product_from_shopify), {}),
@@ -68,6 +82,9 @@ SOURCES: Mapping[Entity, Source] = {
         "/custom_collections.json", "custom_collections", _each(collection_from_shopify), {}
     ),
     Entity.BRAND: Source("/products.json", "products", _brands, {"fields": "id,vendor,updated_at"}),
+    Entity.ATTRIBUTE: Source(
+        "/products.json", "products", _attributes, {"fields": OPTION_FIELDS}, whole_sweep=True
+    ),
 }
 
 
@@ -94,6 +111,7 @@ async def list_since(
     if since is not None:
         params["updated_at_min"] = since.isoformat()
     read: list[tuple[str, datetime]] = []
+    swept: list[Raw] = []
     pages = api.pages(source.path, source.root, params, lane)
     page = await anext(pages, None)
     while page is not None:
@@ -105,7 +123,12 @@ async def list_since(
         else:
             marks = {f"{record_id}@{at.isoformat()}" for record_id, at in read}
             after = SyncCursor(since=cursor.since, seen=cursor.seen | marks)
-        yield Page(records=source.to_records(fresh), cursor=after)
+        if not source.whole_sweep:
+            yield Page(records=source.to_records(fresh), cursor=after)
+        else:
+            swept.extend(fresh)
+            if following is None:
+                yield Page(records=source.to_records(swept), cursor=after)
         page = following
 
 
@@ -119,6 +142,8 @@ async def get_by_code(api: ShopifyTransport, entity: Entity, code: str) -> BaseM
         return collection_from_shopify(await _find(api, COLLECTIONS, code))
     if entity is Entity.BRAND:
         return await _brand(api, code)
+    if entity is Entity.ATTRIBUTE:
+        return await _attribute(api, code)
     raise Permanent(f"Shopify has no {entity} to fetch by code")
 
 
@@ -164,6 +189,25 @@ async def _brand(api: ShopifyTransport, name: str) -> Brand:
     if not brands:
         raise NotFound(f"no Shopify product has the vendor {name!r}")
     return brands[0]
+
+
+async def _attribute(api: ShopifyTransport, name: str) -> Attribute:
+    """Shopify cannot filter products by option: every product's options are read."""
+    params = {"limit": str(MAX_PAGE_SIZE), "fields": OPTION_FIELDS}
+    carrying: list[Raw] = []
+    async for page in api.pages("/products.json", "products", params, Lane.BULK):
+        carrying.extend(raw for raw in page if _has_option(raw, name))
+    found = [a for a in attributes_from_products(carrying) if a.name == name]
+    if not found:
+        raise NotFound(f"no Shopify product has the option {name!r}")
+    return found[0]
+
+
+def _has_option(product: Raw, name: str) -> bool:
+    options = product.get("options")
+    return isinstance(options, list) and any(
+        isinstance(option, Mapping) and option.get("name") == name for option in options
+    )
 
 
 async def upsert(api: ShopifyTransport, entity: Entity, record: BaseModel) -> str:

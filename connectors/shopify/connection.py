@@ -1,4 +1,9 @@
-""" "Testar Conexão" for Shopify: ``GET shop.json``, every failure named for a person."""
+""" "Testar Conexão" for Shopify: ``GET shop.json``, then one read of products and of orders,
+every failure named for a person.
+
+``shop.json`` answers any installed app, scopes or not; the two reads are what tells an app
+installed without ``read_products`` / ``read_orders`` (Shopify answers 403) from a working one.
+"""
 
 from __future__ import annotations
 
@@ -14,23 +19,29 @@ OUTCOME_BY_STATUS = {
     403: CheckOutcome.MISSING_PERMISSION,
     404: CheckOutcome.UNKNOWN_STORE,
 }
+SCOPE_PROBES = (
+    ("/products.json", {"limit": "1", "fields": "id"}),
+    ("/orders.json", {"limit": "1", "fields": "id", "status": "any"}),
+)
 DETAIL_BY_STATUS = {
     401: "Shopify refused the access token (wrong, revoked or expired). Create a new one in "
     "the app's settings and save it here.",
     402: "The store is frozen or unpaid (HTTP 402 Payment Required): Shopify answers nothing "
     "until the plan is paid.",
-    403: "The app lacks a permission (access scope) this call needs. Grant the scopes in the "
-    "app's configuration and reinstall it.",
+    403: "The app lacks a permission (access scope) Ponte needs ({reason}). Grant the scopes "
+    "in the app's configuration and reinstall it.",
     404: "Shopify knows no store at {domain} (or the API version {version} is not served). "
     "Use the permanent {{shop}}.myshopify.com domain.",
 }
 
 
 async def check_connection(api: ShopifyTransport) -> ConnectionCheck:
-    """The outcome of one ``GET shop.json``, with the store's name when it works."""
+    """The outcome of ``GET shop.json`` and the scope probes, with the store's name."""
     settings = api.settings
     try:
         shop = (await api.json("GET", "/shop.json"))["shop"]
+        for path, params in SCOPE_PROBES:
+            await api.json("GET", path, params=params)
     except Retryable as exc:
         return _transport_failure(exc, settings.origin)
     except ConnectorError as exc:

@@ -1,7 +1,8 @@
 """Shopify's declaration: what the engine may ask of it.
 
-Categories are custom collections; brands are the products' vendors (read only: a vendor is a
-product field, written with the product). Stock and price are written per SKU; stock
+Categories are custom collections; brands are the products' vendors and attributes the
+products' options (read only: both are product fields, written with the product; their id is
+their name). Stock and price are written per SKU; stock
 notifications are ``inventory_levels/*`` deliveries.
 """
 
@@ -49,6 +50,7 @@ SHOPIFY = ConnectorSpec(
         Entity.PRODUCT: frozenset({READ, LIST_SINCE, GET_BY_CODE, WRITE, WEBHOOK}),
         Entity.CATEGORY: frozenset({READ, LIST_SINCE, GET_BY_CODE, WRITE, WEBHOOK}),
         Entity.BRAND: frozenset({READ, LIST_SINCE, GET_BY_CODE}),
+        Entity.ATTRIBUTE: frozenset({READ, LIST_SINCE, GET_BY_CODE}),
         Entity.STOCK: frozenset({WRITE, WEBHOOK}),
         Entity.PRICE: frozenset({WRITE}),
     },

@@ -16,6 +16,8 @@ Pure functions, no I/O. Rules where Shopify and the canonical model do not line 
 - Categories. The product resource carries only ``product_type``; it is read as the one
   category and written from the most specific one. Collections are categories of their own
   (``collection_from_shopify``); membership (collects) is not written.
+- Attributes have no resource either: an attribute is an option name across the products, its
+  values the union of the values the products give it; its platform id is its name.
 - Brand is ``vendor``. NCM is not on Shopify's product (``ncm`` stays None).
 - Weight: ``weight`` + ``weight_unit`` in kilograms; ``grams`` when they are absent.
 - Active: ``status`` "active" (draft and archived are inactive); payloads older than ``status``
@@ -43,6 +45,7 @@ from connectors.shopify.mapping_values import (
     text,
     timestamp,
 )
+from schemas.attribute import Attribute
 from schemas.brand import Brand
 from schemas.category import Category
 from schemas.product import AttributeValue, Dimensions, Product, Variant
@@ -229,6 +232,29 @@ def brands_from_products(products: Sequence[Mapping[str, Any]]) -> list[Brand]:
     """The distinct vendors of ``products``, as brands identified by their name."""
     names = dict.fromkeys(name for p in products if (name := text(p.get("vendor"))))
     return [Brand(name=name, platform_brand_id=name) for name in names]
+
+
+def attributes_from_products(products: Sequence[Mapping[str, Any]]) -> list[Attribute]:
+    """The products' options as attributes identified by their name, each with the union of
+    its values: the option's ``values`` and the values its variants use (older payloads send
+    only the latter). Shopify's placeholder and Ponte's SKU option are not attributes."""
+    values: dict[str, dict[str, None]] = {}
+    for product in products:
+        options = records(product.get("options"))
+        names = [text(option.get("name")) for option in options]
+        for name, option in zip(names, options, strict=True):
+            for raw in option.get("values") or []:
+                if name is not None and (value := text(raw)) is not None:
+                    values.setdefault(name, {})[value] = None
+        for variant in records(product.get("variants")):
+            for attribute in attributes_from_options(variant, names):
+                values.setdefault(attribute.name, {})[attribute.value] = None
+    attributes = []
+    for name, found in values.items():
+        real = [v for v in found if (name, v) != (PLACEHOLDER_OPTION, PLACEHOLDER_VALUE)]
+        if real and name != SKU_OPTION:
+            attributes.append(Attribute(name=name, values=real, platform_attribute_id=name))
+    return attributes
 
 
 def handle_for(code: str) -> str:

@@ -1,5 +1,6 @@
 """ShopifyClient's contract operations against the running sandbox (through the kit):
-upserts keep ids, stock and price land on the right variant, order moves, token renewal."""
+upserts keep ids, stock and price land on the right variant, order moves, token renewal,
+attributes gathered from options, a token without scopes."""
 
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ import orjson
 import pytest
 
 from connectors.capabilities import Entity
-from connectors.contract import OrderMove, OrderMoveKind
+from connectors.contract import CheckOutcome, OrderMove, OrderMoveKind
+from connectors.cursor import SyncCursor
 from connectors.errors import AuthError, NotFound, Permanent
 from connectors.shopify.auth import ShopifyTokens
 from connectors.shopify.client import ShopifyClient
 from connectors.shopify.sandbox.kit import ShopifySandboxKit
+from schemas.attribute import Attribute
 from schemas.category import Category
 from schemas.order import Invoice, Tracking
 from schemas.price import Price
@@ -224,3 +227,41 @@ async def test_fractional_stock_is_refused(client: ShopifyClient) -> None:
     level = StockLevel(sku="X", warehouse="1", quantity=Decimal("1.5"), measured_at=NOW)
     with pytest.raises(Permanent):
         await client.set_stock(level)
+
+
+# -- attributes (product options) and the missing-scope check ------------------------------
+
+
+def coloured_product(title: str, colours: list[str]) -> dict[str, Any]:
+    variants = [{"sku": f"{title}-{c}", "price": "10.00", "option1": c} for c in colours]
+    return {"product": {"title": title, "options": [{"name": "Cor"}], "variants": variants}}
+
+
+async def test_an_attribute_gathers_the_values_of_every_product_in_the_sweep(
+    kit: ShopifySandboxKit,
+) -> None:
+    await kit._admin("POST", "/products.json", coloured_product("A", ["Azul", "Verde"]))
+    await kit._admin("POST", "/products.json", coloured_product("B", ["Verde", "Preto"]))
+    async with ShopifyClient(kit.settings()) as client:
+        pages = [page async for page in client.list_since(Entity.ATTRIBUTE, SyncCursor())]
+        fetched = await client.get_by_code(Entity.ATTRIBUTE, "Cor")
+    expected = Attribute(name="Cor", values=["Azul", "Verde", "Preto"], platform_attribute_id="Cor")
+    assert [page.records for page in pages] == [[expected]]
+    assert fetched == expected
+
+
+async def test_an_option_no_product_has_is_not_found(kit: ShopifySandboxKit) -> None:
+    await kit.seed(Entity.ATTRIBUTE, 1)
+    async with ShopifyClient(kit.settings()) as client:
+        with pytest.raises(NotFound):
+            await client.get_by_code(Entity.ATTRIBUTE, "Voltagem")
+
+
+async def test_a_token_without_scopes_is_a_missing_permission_naming_the_scope(
+    kit: ShopifySandboxKit,
+) -> None:
+    async with ShopifyClient(kit.failing_settings(CheckOutcome.MISSING_PERMISSION)) as client:
+        check = await client.test_connection()
+    assert check.outcome is CheckOutcome.MISSING_PERMISSION
+    assert "read_products" in check.detail
+    assert kit._config().scopeless_token not in check.detail

@@ -33,6 +33,13 @@ THROTTLED = (
     "service."
 )
 
+SCOPE_BY_RESOURCE = {
+    "products": "products", "variants": "products", "custom_collections": "products",
+    "orders": "orders", "fulfillments": "fulfillments", "inventory_levels": "inventory",
+    "locations": "locations",
+}  # fmt: skip
+"""The access scope each resource needs; shop.json and webhooks.json need none."""
+
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -47,6 +54,9 @@ async def admin_gate(request: web.Request, handler: Handler) -> web.StreamRespon
     token = request.headers.get("X-Shopify-Access-Token", "")
     if not state.tokens.valid(token, "access", time.time()):
         return json_response({"errors": INVALID_TOKEN}, status=401)
+    if token == state.config.scopeless_token and (scope := required_scope(request)):
+        message = f"[API] This action requires merchant approval for {scope} scope."
+        return json_response({"errors": message}, status=403)
     # One bucket per app and store; this sandbox is one store seen by one app.
     admission = state.buckets.admit(state.config.shop_domain)
     limit_header = {"X-Shopify-Shop-Api-Call-Limit": admission.header}
@@ -65,6 +75,16 @@ async def admin_gate(request: web.Request, handler: Handler) -> web.StreamRespon
         raise
     response.headers.update(limit_header)
     return response
+
+
+def required_scope(request: web.Request) -> str | None:
+    """``read_orders``, ``write_products``...: the scope the call needs, None when none."""
+    parts = request.path[len(API_PREFIX) :].split("/")
+    resource = parts[1].removesuffix(".json") if len(parts) > 1 else ""
+    scope = SCOPE_BY_RESOURCE.get(resource)
+    if scope is None:
+        return None
+    return f"{'read' if request.method in ('GET', 'HEAD') else 'write'}_{scope}"
 
 
 def serves_shop(request: web.Request) -> bool:

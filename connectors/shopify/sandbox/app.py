@@ -40,6 +40,7 @@ def build_app(config: SandboxConfig) -> web.Application:
         dispatcher = WebhookDispatcher(outbox, config)
         tokens = Tokens(conn)
         tokens.grant_once(config.token, "access")
+        tokens.grant_once(config.scopeless_token, "access")
         tokens.grant_once(config.refresh_token, "refresh")
         app[STATE] = SandboxState(
             config=config,

@@ -16,6 +16,8 @@ class SandboxConfig:
     db_path: Path
     shop_domain: str = "ponte-demo.myshopify.com"
     token: str = "shpat_sandbox_token"
+    scopeless_token: str = "shpat_sandbox_no_scopes"
+    """An app installed without access scopes: shop.json works, every scoped resource is 403."""
     webhook_secret: str = "sandbox_webhook_secret"
     api_version: str = "2026-04"
     bucket_size: int = 40

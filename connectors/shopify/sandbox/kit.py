@@ -103,6 +103,8 @@ class ShopifySandboxKit:
             return self.settings(admin_api_token="shpat_revoked", client_id=None)
         if outcome is CheckOutcome.UNKNOWN_STORE:
             return self.settings(shop_domain="loja-que-nao-existe.myshopify.com")
+        if outcome is CheckOutcome.MISSING_PERMISSION:  # installed, but granted no scope
+            return self.settings(admin_api_token=self._config().scopeless_token, client_id=None)
         if outcome is CheckOutcome.UNREACHABLE:
             return self.settings(base_url=f"http://127.0.0.1:{closed_loopback_port()}")
         if outcome is CheckOutcome.TIMEOUT:
@@ -131,7 +133,8 @@ class ShopifySandboxKit:
         return decoded
 
     async def seed(self, entity: Entity, count: int) -> list[str]:
-        """``count`` new records of ``entity``; their platform ids (vendor names for brands)."""
+        """``count`` new records of ``entity``; their platform ids (vendor names for brands,
+        option names for attributes: one product with one new option each)."""
         seeded: list[str] = []
         for _ in range(count):
             tag = uuid.uuid4().hex[:8]
@@ -144,7 +147,9 @@ class ShopifySandboxKit:
                 created = await self._admin("POST", "/custom_collections.json", body)
                 seeded.append(str(created["custom_collection"]["id"]))
             else:
-                product = (await self._admin("POST", "/products.json", _product(tag)))["product"]
+                option = f"Cor {tag}" if entity is Entity.ATTRIBUTE else "Tamanho"
+                body = _product(tag, option)
+                product = (await self._admin("POST", "/products.json", body))["product"]
                 seeded.append(_seed_id(entity, product))
         return seeded
 
@@ -235,7 +240,7 @@ BRAZILIAN_ORDER: dict[str, Any] = {
 }
 
 
-def _product(tag: str) -> dict[str, Any]:
+def _product(tag: str, option: str) -> dict[str, Any]:
     return {
         "product": {
             "title": f"Camiseta {tag}",
@@ -247,7 +252,7 @@ def _product(tag: str) -> dict[str, Any]:
                 {"sku": f"CAM-{tag}-M", "price": "49.90", "option1": "M",
                  "inventory_management": "shopify"},
             ],
-            "options": [{"name": "Tamanho"}],
+            "options": [{"name": option}],
         }
     }  # fmt: skip
 
@@ -255,6 +260,8 @@ def _product(tag: str) -> dict[str, Any]:
 def _seed_id(entity: Entity, product: dict[str, Any]) -> str:
     if entity is Entity.BRAND:
         return str(product["vendor"])
+    if entity is Entity.ATTRIBUTE:
+        return str(product["options"][0]["name"])
     if entity is Entity.STOCK:
         return str(product["variants"][0]["inventory_item_id"])
     return str(product["id"])
