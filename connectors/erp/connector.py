@@ -48,6 +48,9 @@ ERP = ConnectorSpec(
         # /categorias and /marcas: create once by name; the ERP has no update.
         Entity.CATEGORY: frozenset({WRITE}),
         Entity.BRAND: frozenset({WRITE}),
+        # /atributos: the whole list (no change date, so no LIST_SINCE), one by id, and
+        # create or update (PUT by id; found by name first).
+        Entity.ATTRIBUTE: frozenset({READ, GET_BY_CODE, WRITE}),
     },
     client=ErpPlatformClient,
     verify_notification=verify_erp_push,

@@ -24,6 +24,7 @@ from typing import Any
 
 from connectors.erp.json_exact import number
 from connectors.erp.mapping import ERP_TIMEZONE, compact, money
+from schemas.attribute import Attribute
 from schemas.brand import Brand
 from schemas.category import Category
 from schemas.price import Price
@@ -213,3 +214,21 @@ def brand_from_erp(doc: dict[str, Any]) -> Brand:
 
 def brand_to_erp(brand: Brand) -> dict[str, Any]:
     return {"nome": brand.name}
+
+
+def attribute_from_erp(doc: dict[str, Any]) -> Attribute:
+    """An `atributos` record `{id, nome, valores}` (field names UNCONFIRMED, see the sandbox)."""
+    values = doc.get("valores") or []
+    return Attribute(
+        name=str(doc["nome"]),
+        values=[str(v) for v in values],
+        platform_attribute_id=str(doc["id"]),
+    )
+
+
+def attribute_to_erp(attribute: Attribute) -> dict[str, Any]:
+    """The write body; `id` only when the ERP's id is known (a PUT)."""
+    body: dict[str, Any] = {"nome": attribute.name, "valores": list(attribute.values)}
+    if attribute.platform_attribute_id:
+        body["id"] = attribute.platform_attribute_id
+    return body

@@ -27,6 +27,8 @@ from connectors.erp.client import ErpClient
 from connectors.erp.mapping import DEFAULT_SITUACAO, ERP_TIMEZONE, order_to_pedido
 from connectors.erp.mapping_orders import pedido_to_order
 from connectors.erp.mapping_products import (
+    attribute_from_erp,
+    attribute_to_erp,
     brand_to_erp,
     category_to_erp,
     erp_time,
@@ -39,6 +41,7 @@ from connectors.erp.poller import EPOCH, mark_id
 from connectors.erp.settings import ErpSettings
 from connectors.erp.wire import ItemResult
 from connectors.errors import ConnectorError, NotFound, Permanent, RateLimited, Retryable
+from schemas.attribute import Attribute
 from schemas.brand import Brand
 from schemas.category import Category
 from schemas.events import ProductChanged
@@ -145,6 +148,10 @@ class ErpPlatformClient:
         The ERP lists by id and filters by day, so a page is no boundary in time: the cursor
         of each page only remembers what it delivered, and the last (empty) page moves it on.
         """
+        if entity is Entity.ATTRIBUTE:
+            async for page in self._attributes(cursor):
+                yield page
+            return
         if entity not in FEED_KEYS:
             raise Permanent(f"the ERP has no {entity} change list")
         start = read_from(cursor)
@@ -169,6 +176,11 @@ class ErpPlatformClient:
             held = advance(cursor, delivered).model_copy(update={"since": cursor.since})
             yield Page(records=records, cursor=held)
         yield Page(records=[], cursor=advance(cursor, delivered))
+
+    async def _attributes(self, cursor: SyncCursor) -> AsyncIterator[Page]:
+        """Every attribute, each time: `atributos` carry no change date (READ, not LIST_SINCE)."""
+        async for docs in self.erp.catalog.list_attributes(page_size=self.page_size):
+            yield Page(records=[attribute_from_erp(doc) for doc in docs], cursor=cursor)
 
     async def _families(self, docs: list[Doc], lane: Lane) -> list[BaseModel]:
         """Each family once per page, read after the page was listed, so never older than it
@@ -199,6 +211,8 @@ class ErpPlatformClient:
         if entity is Entity.ORDER:
             pedido = await patiently(lambda: self.erp.get_order(code))
             return await patiently(lambda: self._order(pedido, Lane.LIVE))
+        if entity is Entity.ATTRIBUTE:
+            return attribute_from_erp(await patiently(lambda: self.erp.catalog.get_attribute(code)))
         raise Permanent(f"the ERP has no {entity} to read by code")
 
     async def upsert(self, entity: Entity, record: BaseModel) -> str:
@@ -213,6 +227,8 @@ class ErpPlatformClient:
             return await patiently(lambda: self._upsert_named("brands", brand_to_erp(record)))
         if entity is Entity.ORDER and isinstance(record, Order):
             return await patiently(lambda: self._upsert_order(record))
+        if entity is Entity.ATTRIBUTE and isinstance(record, Attribute):
+            return await patiently(lambda: self._upsert_attribute(record))
         raise Permanent(f"the ERP does not take {entity} writes as {type(record).__name__}")
 
     async def _upsert_product(self, product: Product) -> str:
@@ -236,6 +252,28 @@ class ErpPlatformClient:
         if not result.ok or result.id is None:
             raise Permanent(f"ERP refused {kind[:-1]} {document['nome']!r}: {result.message}")
         return result.id
+
+    async def _upsert_attribute(self, attribute: Attribute) -> str:
+        """By the ERP's id when known, else by name among the listed ones (PUT), else created."""
+        attribute_id = attribute.platform_attribute_id or await self._attribute_named(
+            attribute.name
+        )
+        catalog = self.erp.catalog
+        if attribute_id is None:
+            [result] = await catalog.create_attributes([attribute_to_erp(attribute)])
+        else:
+            known = attribute.model_copy(update={"platform_attribute_id": attribute_id})
+            [result] = await catalog.update_attributes([attribute_to_erp(known)])
+        if not result.ok or result.id is None:
+            raise Permanent(f"ERP refused attribute {attribute.name!r}: {result.message}")
+        return result.id
+
+    async def _attribute_named(self, name: str) -> str | None:
+        async for page in self.erp.catalog.list_attributes():
+            for existing in page:
+                if existing.get("nome") == name:
+                    return str(existing["id"])
+        return None
 
     async def _upsert_order(self, order: Order) -> str:
         """The sales order of a platform order, created once (found by its platform number)."""

@@ -21,7 +21,8 @@ from connectors.erp.nfe_key import is_valid_key
 from connectors.erp.platform import ErpPlatformClient
 from connectors.erp.sandbox.kit import ErpSandboxKit, seed_product
 from connectors.erp.webhooks import SIGNATURE_HEADER, verify_erp_push
-from connectors.errors import ConfigError
+from connectors.errors import ConfigError, NotFound
+from schemas.attribute import Attribute
 from schemas.brand import Brand
 from schemas.category import Category
 from schemas.order import Invoice, Order, Tracking
@@ -311,3 +312,29 @@ async def test_a_token_the_erp_knows_without_api_access_is_a_missing_permission(
     assert check.outcome is CheckOutcome.MISSING_PERMISSION
     assert "403" in check.detail and "permissão" in check.detail
     assert "kit-token" not in check.detail
+
+
+async def test_attributes_are_created_once_by_name_updated_by_id_and_listed_whole(
+    kit: ErpSandboxKit, client: ErpPlatformClient
+) -> None:
+    seeded = await kit.seed(Entity.ATTRIBUTE, 3)
+    created = await client.upsert(Entity.ATTRIBUTE, Attribute(name="Cor", values=["Azul"]))
+    again = await client.upsert(Entity.ATTRIBUTE, Attribute(name="Cor", values=["Azul", "Preto"]))
+    assert again == created and created not in seeded
+    read = await client.get_by_code(Entity.ATTRIBUTE, created)
+    assert read == Attribute(name="Cor", values=["Azul", "Preto"], platform_attribute_id=created)
+
+    renamed = Attribute(name="Cor do tecido", values=["Azul"], platform_attribute_id=created)
+    assert await client.upsert(Entity.ATTRIBUTE, renamed) == created
+    assert await client.get_by_code(Entity.ATTRIBUTE, created) == renamed
+
+    listed = [
+        r for page in await pages(client, Entity.ATTRIBUTE, SyncCursor()) for r in page.records
+    ]
+    assert [a.platform_attribute_id for a in listed] == [*seeded, created]  # pages of 2
+    assert listed[0].values == ["P", "M"]
+
+
+async def test_an_attribute_the_erp_does_not_have_is_not_found(client: ErpPlatformClient) -> None:
+    with pytest.raises(NotFound):
+        await client.get_by_code(Entity.ATTRIBUTE, "999")

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from connectors.erp.mapping_products import (
+    attribute_from_erp,
+    attribute_to_erp,
     brand_from_erp,
     brand_to_erp,
     category_from_erp,
@@ -17,6 +19,7 @@ from connectors.erp.mapping_products import (
     product_to_erp,
     stock_levels,
 )
+from schemas.attribute import Attribute
 from schemas.brand import Brand
 from schemas.product import AttributeValue, Dimensions, Product, Variant
 
@@ -184,3 +187,24 @@ def test_categories_and_brands() -> None:
     assert category_from_erp({"id": 8, "nome": "Polo", "idCategoriaPai": 7}).parent_code == "7"
     assert brand_from_erp({"id": "3", "nome": "Ponte Wear"}) == Brand(name="Ponte Wear")
     assert brand_to_erp(Brand(name="Ponte Wear")) == {"nome": "Ponte Wear"}
+
+
+def test_an_atributo_reads_with_its_values_in_order_and_goes_back_by_id() -> None:
+    doc = {"id": 7, "nome": "Tamanho", "valores": ["PP", "P", "M"]}
+    attribute = attribute_from_erp(doc)
+    assert attribute == Attribute(
+        name="Tamanho", values=["PP", "P", "M"], platform_attribute_id="7"
+    )
+    assert attribute_to_erp(attribute) == {
+        "nome": "Tamanho",
+        "valores": ["PP", "P", "M"],
+        "id": "7",
+    }
+    assert attribute_from_erp({"id": "8", "nome": "Cor"}).values == []
+
+
+def test_a_new_attribute_goes_out_without_an_id() -> None:
+    assert attribute_to_erp(Attribute(name="Cor", values=["Azul"])) == {
+        "nome": "Cor",
+        "valores": ["Azul"],
+    }

@@ -84,7 +84,11 @@ def test_connector_declares_what_the_adapter_implements() -> None:
     assert ERP.capabilities[Entity.STOCK] == {Operation.WRITE, Operation.WEBHOOK}
     for entity in (Entity.PRICE, Entity.CATEGORY, Entity.BRAND):
         assert ERP.capabilities[entity] == {Operation.WRITE}
-    assert Entity.ATTRIBUTE not in ERP.capabilities
+    assert ERP.capabilities[Entity.ATTRIBUTE] == {
+        Operation.READ,
+        Operation.GET_BY_CODE,
+        Operation.WRITE,
+    }
     assert ERP.client is ErpPlatformClient and ERP.verify_notification is verify_erp_push
     assert ERP.sandbox_kit is not None
 

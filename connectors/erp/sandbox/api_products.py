@@ -1,5 +1,5 @@
 """Handlers of the ERP's product paths: produtos (with variations and change feeds), estoques,
-categorias and marcas."""
+categorias, marcas and atributos."""
 
 from __future__ import annotations
 
@@ -153,6 +153,19 @@ def _named_routes(path: str, table: Callable[[SandboxStore], NamedTable]) -> lis
     return [web.get(path, listing), web.post(path, creation)]
 
 
+async def get_atributo(request: web.Request) -> web.Response:
+    found = request.app[STORE].atributos.get(request.match_info["id"])
+    if found is None:
+        raise not_found(f"Atributo não encontrado: {request.match_info['id']}")
+    return json_response(found)
+
+
+async def put_atributos(request: web.Request) -> web.Response:
+    store = request.app[STORE]
+    body = await json_body(request)
+    return _write_each(store, body, store.atributos.update, key="nome")
+
+
 def product_routes() -> list[web.RouteDef]:
     return [
         web.get("/api/produtos", list_produtos),
@@ -165,4 +178,7 @@ def product_routes() -> list[web.RouteDef]:
         web.post("/api/estoques/{codigo}", post_estoque),
         *_named_routes("/api/categorias", lambda store: store.categorias),
         *_named_routes("/api/marcas", lambda store: store.marcas),
+        *_named_routes("/api/atributos", lambda store: store.atributos),
+        web.get("/api/atributos/{id}", get_atributo),
+        web.put("/api/atributos", put_atributos),
     ]

@@ -4,7 +4,7 @@
 bare JSON arrays for lists, `$offset`/`$count` paging, per-item write envelopes, and 429 with
 `Retry-After` once a token's budget is spent. It covers pedidos, produtos (parents and
 children, the `produtosAlterados` and `produtosComEstoqueAlterado` feeds), estoques per
-deposit, categorias, marcas and nfes. `/_sandbox` is not part of the ERP: tests and the demo
+deposit, categorias, marcas, atributos and nfes. `/_sandbox` is not part of the ERP: tests and the demo
 use it to inject faults, count orders, read stock movements, check health and register URLs
 that receive signed pushes of change events.
 """

@@ -1,4 +1,5 @@
-"""Products (parents and their children), categories and brands of the sandbox tenant."""
+"""Products (parents and their children), categories, brands and attributes of the sandbox
+tenant."""
 
 from __future__ import annotations
 
@@ -159,3 +160,46 @@ class NamedTable:
             (json_exact.dumps(stored).decode(), int(stored["id"])),
         )
         return stored
+
+
+class AttributeTable(NamedTable):
+    """`atributos`: `{id, nome, valores}`, unique by `nome`; updated by id (PUT).
+
+    Only the methods are known of the real resource (GET, POST, PUT, DELETE); the field names
+    follow the ERP's other named records and are UNCONFIRMED."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        super().__init__(db, "atributos", "atributo")
+
+    def get(self, attribute_id: str) -> Document | None:
+        if not attribute_id.isdigit():
+            return None
+        row = self._db.execute(
+            "SELECT doc FROM atributos WHERE id = ?", (int(attribute_id),)
+        ).fetchone()
+        return json_exact.loads_object(row[0]) if row else None
+
+    def create(self, item: Any) -> Document:
+        return super().create(_checked_values(item))
+
+    def update(self, item: Any) -> Document:
+        current = self.get(str(item.get("id") or "")) if isinstance(item, dict) else None
+        if current is None:
+            raise ProdutoInvalido(f"Atributo não encontrado: {_field(item, 'id')}")
+        stored = current | {k: v for k, v in _checked_values(item).items() if k != "codigo"}
+        self._db.execute(
+            "UPDATE atributos SET doc = ? WHERE id = ?",
+            (json_exact.dumps(stored).decode(), int(current["id"])),
+        )
+        return stored
+
+
+def _field(item: Any, name: str) -> str:
+    return str(item.get(name) or "") if isinstance(item, dict) else ""
+
+
+def _checked_values(item: Any) -> Any:
+    values = item.get("valores", []) if isinstance(item, dict) else []
+    if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+        raise ProdutoInvalido("valores deve ser uma lista de textos")
+    return item

@@ -121,8 +121,8 @@ class ErpSandboxKit:
         return self._erp
 
     async def seed(self, entity: Entity, count: int) -> list[str]:
-        """Product families (by parent code), counter-sale orders (by ERP id), or products
-        with a balance in deposit 1 (by code)."""
+        """Product families (by parent code), counter-sale orders (by ERP id), products
+        with a balance in deposit 1 (by code), or attributes (by ERP id)."""
         if entity is Entity.PRODUCT:
             return [await self._seed_product() for _ in range(count)]
         if entity is Entity.ORDER:
@@ -132,6 +132,8 @@ class ErpSandboxKit:
             for code in codes:
                 await self.erp.stock.set_stock_balance(code, "1", 10)
             return codes
+        if entity is Entity.ATTRIBUTE:
+            return [await self._seed_attribute() for _ in range(count)]
         raise ValueError(f"the ERP sandbox has no {entity} to seed")
 
     async def _seed_product(self) -> str:
@@ -139,6 +141,12 @@ class ErpSandboxKit:
         results = await self.erp.products.upsert_family(*product_to_erp(product))
         assert all(r.ok for r in results), results
         return product.sku
+
+    async def _seed_attribute(self) -> str:
+        nome = f"Tamanho {next(self._serial)}"
+        [result] = await self.erp.catalog.create_attributes([{"nome": nome, "valores": ["P", "M"]}])
+        assert result.ok and result.id is not None, result
+        return result.id
 
     async def place_order(self) -> str:
         """A counter sale keyed into the ERP: Maria Silva in São Paulo, in BRL; its ERP id."""

@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from connectors.erp import json_exact
-from connectors.erp.sandbox.catalog_store import NamedTable, ProductTable
+from connectors.erp.sandbox.catalog_store import AttributeTable, NamedTable, ProductTable
 from connectors.erp.sandbox.fiscal_store import NfeTable, StockTable
 from connectors.erp.sandbox.outbox import Outbox
 
@@ -63,6 +63,7 @@ CREATE TABLE IF NOT EXISTS movimentos (
 CREATE TABLE IF NOT EXISTS nfes (numero INTEGER PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS categorias (id INTEGER PRIMARY KEY AUTOINCREMENT, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS marcas (id INTEGER PRIMARY KEY AUTOINCREMENT, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS atributos (id INTEGER PRIMARY KEY AUTOINCREMENT, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS webhooks (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     url TEXT NOT NULL,
@@ -107,6 +108,7 @@ class SandboxStore:
         self.nfes = NfeTable(self._db)
         self.categorias = NamedTable(self._db, "categorias", "categoria")
         self.marcas = NamedTable(self._db, "marcas", "marca")
+        self.atributos = AttributeTable(self._db)
         self.frozen_at: str | None = None
 
     def now(self) -> str:
