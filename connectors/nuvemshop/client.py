@@ -16,13 +16,18 @@ from connectors.contract import CheckOutcome, ConnectionCheck, OrderMove, Page
 from connectors.cursor import SyncCursor, advance, is_new, read_from
 from connectors.errors import ConnectorError, NotFound, Permanent, Retryable
 from connectors.nuvemshop.catalog_writes import CatalogWriter
-from connectors.nuvemshop.mapping import category_from_nuvemshop, product_from_nuvemshop
+from connectors.nuvemshop.mapping import (
+    attributes_from_nuvemshop,
+    category_from_nuvemshop,
+    product_from_nuvemshop,
+)
 from connectors.nuvemshop.mapping_order import order_from_nuvemshop
 from connectors.nuvemshop.mapping_values import localized, nuvemshop_time, timestamp
 from connectors.nuvemshop.order_moves import OrderMover
 from connectors.nuvemshop.paging import MAX_PER_PAGE
 from connectors.nuvemshop.settings import NuvemshopSettings
 from connectors.nuvemshop.transport import NuvemshopHttp
+from schemas.attribute import Attribute
 from schemas.category import Category
 from schemas.price import Price
 from schemas.product import Product
@@ -61,6 +66,9 @@ CHECK_BY_STATUS: dict[int, tuple[CheckOutcome, str]] = {
         "A loja {store} não existe na Nuvemshop (404). Confira o ID da loja.",
     ),
 }
+SCOPE_PROBES = {"/products": "read_products", "/orders": "read_orders"}
+"""`/store` answers any installed app; these reads tell an app without the scopes Ponte
+needs (403) from a working one."""
 
 
 class NuvemshopClient:
@@ -86,12 +94,32 @@ class NuvemshopClient:
             return self._unreachable(exc)
         if response.is_success:
             name = localized(response.json().get("name"))
-            return ConnectionCheck(CheckOutcome.OK, f"Conectado à loja {name}.", store_name=name)
+            return await self._check_scopes() or ConnectionCheck(
+                CheckOutcome.OK, f"Conectado à loja {name}.", store_name=name
+            )
         outcome, detail = CHECK_BY_STATUS.get(
             response.status_code,
             (CheckOutcome.UNREACHABLE, f"A Nuvemshop respondeu HTTP {response.status_code}."),
         )
         return ConnectionCheck(outcome, detail.format(store=self.settings.store_id))
+
+    async def _check_scopes(self) -> ConnectionCheck | None:
+        """MISSING_PERMISSION naming the scopes refused, or None when every probe passes."""
+        refused = []
+        for path, scope in SCOPE_PROBES.items():
+            try:
+                response = await self._http.call("GET", path, params={"per_page": 1})
+            except Retryable as exc:
+                return self._unreachable(exc)
+            if response.status_code == 403:
+                refused.append(scope)
+        if not refused:
+            return None  # an empty list answers 404 "Last page is 0": not a refusal
+        return ConnectionCheck(
+            CheckOutcome.MISSING_PERMISSION,
+            f"O aplicativo não tem as permissões {', '.join(refused)} (403). "
+            "Conceda esses escopos ao app e reinstale-o na loja.",
+        )
 
     def _unreachable(self, exc: ConnectorError) -> ConnectionCheck:
         if isinstance(exc.__cause__, httpx.TimeoutException):
@@ -111,13 +139,32 @@ class NuvemshopClient:
     async def list_since(
         self, entity: Entity, cursor: SyncCursor, lane: Lane = Lane.BULK
     ) -> AsyncIterator[Page]:
-        """Every record updated since the cursor, page by page, none delivered twice."""
+        """Every record updated since the cursor, page by page, none delivered twice.
+
+        Attributes need every product of the sweep, so they come in one page at its end (a
+        restart mid-sweep reads it again), valued by the products changed since the cursor.
+        """
+        if entity is Entity.ATTRIBUTE:
+            swept: list[Mapping[str, Any]] = []
+            after = cursor
+            async for rows, read_to in self._rows_since("products", cursor, lane):
+                swept.extend(rows)
+                after = read_to
+            yield Page(records=list(attributes_from_nuvemshop(swept)), cursor=after)
+            return
         readable = _readable(entity)
+        async for rows, after in self._rows_since(readable.path, cursor, lane):
+            yield Page(records=[readable.to_canonical(row) for row in rows], cursor=after)
+
+    async def _rows_since(
+        self, path: str, cursor: SyncCursor, lane: Lane
+    ) -> AsyncIterator[tuple[list[Mapping[str, Any]], SyncCursor]]:
+        """Each page's rows not yet read, with the cursor after them."""
         params: dict[str, Any] | None = {"per_page": MAX_PER_PAGE, "page": 1}
         since = read_from(cursor)
         if since is not None and params is not None:
             params["updated_at_min"] = nuvemshop_time(since)
-        url: str | None = f"/{readable.path}"
+        url: str | None = f"/{path}"
         while url is not None:
             rows, url = await self._http.page(url, params, lane)
             params = None  # the Link URL carries them
@@ -125,12 +172,14 @@ class NuvemshopClient:
             fresh = [
                 (row, at) for row, at in fresh if at is None or is_new(cursor, str(row["id"]), at)
             ]
-            records = [readable.to_canonical(row) for row, _ in fresh]
             cursor = advance(cursor, [(str(row["id"]), at) for row, at in fresh if at is not None])
-            yield Page(records=records, cursor=cursor)
+            yield [row for row, _ in fresh], cursor
 
     async def get_by_code(self, entity: Entity, code: str) -> BaseModel:
-        """A record by its platform id; a product also by SKU (`GET /products/sku/{sku}`)."""
+        """A record by its platform id; a product also by SKU (`GET /products/sku/{sku}`); an
+        attribute by its name (no filter exists: every product is read)."""
+        if entity is Entity.ATTRIBUTE:
+            return await self._attribute(code)
         readable = _readable(entity)
         if entity is Entity.PRODUCT and not code.isdigit():
             return await self._product_by_sku(code)
@@ -141,6 +190,15 @@ class NuvemshopClient:
                 raise
             return await self._product_by_sku(code)
         return readable.to_canonical(row)
+
+    async def _attribute(self, name: str) -> Attribute:
+        carrying: list[Mapping[str, Any]] = []
+        async for rows, _ in self._rows_since("products", SyncCursor(), Lane.BULK):
+            carrying.extend(rows)
+        found = [a for a in attributes_from_nuvemshop(carrying) if a.name == name]
+        if not found:
+            raise NotFound(f"no Nuvemshop product has the attribute {name!r}", status=404)
+        return found[0]
 
     async def _product_by_sku(self, sku: str) -> Product:
         row = await self._catalog.product_by_sku(sku)

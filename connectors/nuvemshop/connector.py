@@ -1,7 +1,8 @@
 """Nuvemshop's declaration: what the engine may ask of it.
 
-No brand or attribute entity: Nuvemshop keeps the brand as free text on the product and the
-attributes as the product's variant axes, both carried inside the product.
+No brand entity: Nuvemshop keeps the brand as free text on the product. Attributes are the
+products' variant axes, read only (written with the product), derived from the products and
+identified by their name.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ NUVEMSHOP = ConnectorSpec(
         Entity.PRODUCT: frozenset({*_READ, Operation.WRITE}),
         Entity.CATEGORY: frozenset({*_READ, Operation.WRITE}),
         Entity.ORDER: frozenset({*_READ, Operation.WRITE}),
+        Entity.ATTRIBUTE: frozenset({Operation.READ, Operation.LIST_SINCE, Operation.GET_BY_CODE}),
         Entity.STOCK: frozenset({Operation.WRITE}),
         Entity.PRICE: frozenset({Operation.WRITE}),
     },

@@ -1,4 +1,10 @@
-"""Nuvemshop catalogue JSON -> canonical products and categories. Pure functions, no I/O.
+"""Nuvemshop catalogue JSON -> canonical products, categories and attributes. Pure functions,
+no I/O.
+
+Attributes have no resource of their own: they are the products' ``attributes`` (the variant
+axes, language maps), each valued by the variants' ``values`` in the same order. An attribute
+is identified by its name (``platform_attribute_id`` = the name in the first language present),
+with the union of the values the products give it.
 
 Orders, customers and addresses are in ``mapping_order``; canonical -> Nuvemshop write bodies
 are in ``mapping_out``.
@@ -17,6 +23,7 @@ from connectors.nuvemshop.mapping_values import (
     text,
     timestamp,
 )
+from schemas.attribute import Attribute
 from schemas.category import Category
 from schemas.product import AttributeValue, Dimensions, Product, Variant
 
@@ -84,6 +91,26 @@ def variant_from_nuvemshop(
         platform_variant_id=str(variant["id"]),
         active=price is not None,
     )
+
+
+def attributes_from_nuvemshop(
+    products: Sequence[Mapping[str, Any]], languages: tuple[str, ...] = DEFAULT_LANGUAGES
+) -> list[Attribute]:
+    """The products' named attributes, in order of first use, each with its values' union."""
+    values: dict[str, dict[str, None]] = {}
+    for product in products:
+        axes = [localized(axis, languages) for axis in product.get("attributes") or []]
+        for axis in axes:
+            if axis:
+                values.setdefault(axis, {})
+        for variant in product.get("variants") or []:
+            for axis, raw in zip(axes, variant.get("values") or [], strict=False):
+                if axis and (value := localized(raw, languages)):
+                    values[axis][value] = None
+    return [
+        Attribute(name=name, values=list(found), platform_attribute_id=name)
+        for name, found in values.items()
+    ]
 
 
 def parent_sku(skus: Sequence[str]) -> str:

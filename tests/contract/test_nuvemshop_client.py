@@ -1,5 +1,6 @@
 """The Nuvemshop client against the real sandbox: writes round-trip through reads, the
-variant-set trap, absolute stock, 429s ridden out, pagination walked exactly once."""
+variant-set trap, absolute stock, 429s ridden out, pagination walked exactly once, attributes
+gathered over a whole sweep, a token without scopes."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ import pytest
 
 from connectors.budget import RateBudget
 from connectors.capabilities import Entity
-from connectors.contract import OrderMove, OrderMoveKind
+from connectors.contract import CheckOutcome, OrderMove, OrderMoveKind
 from connectors.cursor import SyncCursor
 from connectors.errors import NotFound, Permanent
 from connectors.nuvemshop.client import NuvemshopClient
-from connectors.nuvemshop.sandbox.kit import NuvemshopSandboxKit
+from connectors.nuvemshop.sandbox.kit import NuvemshopSandboxKit, seed_product
+from schemas.attribute import Attribute
 from schemas.category import Category
 from schemas.order import Invoice, Tracking
 from schemas.order_status import OrderStatus
@@ -197,3 +199,32 @@ async def test_a_list_is_walked_exactly_once_across_pages(
 async def test_an_empty_list_ends_quietly(client: NuvemshopClient) -> None:
     pages = [page async for page in client.list_since(Entity.ORDER, SyncCursor())]
     assert all(page.records == [] for page in pages)
+
+
+async def test_an_attribute_gathers_its_values_over_every_page_of_the_sweep(
+    client: NuvemshopClient, kit: NuvemshopSandboxKit
+) -> None:
+    for n in range(200):  # P and M, on the first page
+        await kit.api("POST", "/products", seed_product(f"T{n}"))
+    last = seed_product("T-GG")
+    last["variants"] = [{"sku": "T-GG", "price": "59.90", "values": [{"pt": "GG"}]}]
+    await kit.api("POST", "/products", last)  # GG, alone on the second page
+    pages = [page async for page in client.list_since(Entity.ATTRIBUTE, SyncCursor())]
+    fetched = await client.get_by_code(Entity.ATTRIBUTE, "Tamanho")
+    expected = Attribute(name="Tamanho", values=["P", "M", "GG"], platform_attribute_id="Tamanho")
+    assert [page.records for page in pages] == [[expected]]
+    assert fetched == expected
+    with pytest.raises(NotFound):
+        await client.get_by_code(Entity.ATTRIBUTE, "Voltagem")
+
+
+async def test_a_token_without_scopes_is_a_missing_permission_naming_the_scopes(
+    kit: NuvemshopSandboxKit,
+) -> None:
+    client = NuvemshopClient(kit.failing_settings(CheckOutcome.MISSING_PERMISSION))
+    try:
+        check = await client.test_connection()
+    finally:
+        await client.aclose()
+    assert check.outcome is CheckOutcome.MISSING_PERMISSION
+    assert "read_products" in check.detail and "read_orders" in check.detail

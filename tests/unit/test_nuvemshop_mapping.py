@@ -11,6 +11,7 @@ import orjson
 import pytest
 
 from connectors.nuvemshop.mapping import (
+    attributes_from_nuvemshop,
     category_from_nuvemshop,
     parent_sku,
     product_from_nuvemshop,
@@ -30,6 +31,7 @@ from connectors.nuvemshop.mapping_out import (
     stock_body,
 )
 from connectors.nuvemshop.mapping_values import localized, timestamp
+from schemas.attribute import Attribute
 from schemas.customer import DocumentType
 from schemas.order_status import OrderStatus
 
@@ -296,3 +298,26 @@ def test_parent_sku_falls_back_to_the_first_variant() -> None:
     assert parent_sku(["CAM-AZ-P", "CAM-AZ-M"]) == "CAM-AZ"
     assert parent_sku(["X1", "Y2"]) == "X1"
     assert parent_sku(["ONLY"]) == "ONLY"
+
+
+def test_the_product_list_sample_gives_one_attribute_with_every_variant_value() -> None:
+    assert attributes_from_nuvemshop(sample("api_get_products_list.json")) == [
+        Attribute(name="Size", values=["Small", "Medium", "Large"], platform_attribute_id="Size")
+    ]
+
+
+def test_attributes_of_several_products_are_united_by_name_in_the_first_language() -> None:
+    products = [
+        sample("api_get_product.json"),  # Size: Small, Small, Small (in English only)
+        {"attributes": [{"pt": "Cor", "es": "Color"}, {"en": "Size"}],
+         "variants": [{"values": [{"pt": "Azul", "es": "Azul"}, {"en": "XL"}]},
+                      {"values": [{"pt": "Verde"}, {"en": "Small"}]}]},
+    ]  # fmt: skip
+    assert attributes_from_nuvemshop(products) == [
+        Attribute(name="Size", values=["Small", "XL"], platform_attribute_id="Size"),
+        Attribute(name="Cor", values=["Azul", "Verde"], platform_attribute_id="Cor"),
+    ]
+
+
+def test_a_product_without_attributes_gives_none() -> None:
+    assert attributes_from_nuvemshop([sample("api_post_product_response.json")]) == []

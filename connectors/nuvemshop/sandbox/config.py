@@ -19,6 +19,8 @@ class SandboxConfig:
     db_path: Path
     store_id: str = "1234567"
     token: str = "nuvemshop_sandbox_token"
+    scopeless_token: str = "nuvemshop_sandbox_no_scopes"
+    """An app installed without scopes: `/store` answers, products, categories and orders 403."""
     app_secret: str = "nuvemshop_sandbox_secret"
     store_name: str = "Loja Ponte Sandbox"
     bucket_size: int = REAL_BUCKET_SIZE

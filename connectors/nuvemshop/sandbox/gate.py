@@ -13,6 +13,8 @@ from connectors.nuvemshop.sandbox.state import JSON_BODY, api_error, state_of
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 WRITES = frozenset({"POST", "PUT", "PATCH"})
+SCOPE_BY_RESOURCE = {"products": "products", "categories": "products", "orders": "orders"}
+"""The scope each resource needs (a write scope implies read); `/store` needs none."""
 
 
 @web.middleware
@@ -54,16 +56,28 @@ def _refusal(request: web.Request) -> web.Response | None:
         return api_error(404, "Not Found", f"Store {store_id} not found")
     scheme, _, token = request.headers.get("Authentication", "").partition(" ")
     current = state.records.switch("token", state.config.token)
+    scopeless = token == state.config.scopeless_token
     if (
         scheme.lower() != "bearer"
         or not token
-        or token != current
+        or (token != current and not scopeless)
         or state.records.switch("revoked")
     ):
         return api_error(401, "Unauthorized", "Invalid access token")
     if state.records.switch("payment_required"):
         return api_error(402, "Payment Required", "The store or the app has unpaid bills")
+    if scopeless and (scope := required_scope(request)) is not None:
+        return api_error(403, "Forbidden", f"This app does not have the {scope} scope")
     return None
+
+
+def required_scope(request: web.Request) -> str | None:
+    """`read_products`, `write_orders`...: the scope a call needs, None when none."""
+    parts = request.path.split("/")  # "", version, store_id, resource, ...
+    scope = SCOPE_BY_RESOURCE.get(parts[3]) if len(parts) > 3 else None
+    if scope is None:
+        return None
+    return f"{'read' if request.method in ('GET', 'HEAD') else 'write'}_{scope}"
 
 
 async def _read_json(request: web.Request) -> web.Response | None:

@@ -82,6 +82,9 @@ class NuvemshopSandboxKit:
             return self.settings(access_token="not-the-token")
         if outcome is CheckOutcome.UNKNOWN_STORE:
             return self.settings(store_id="999999999")
+        if outcome is CheckOutcome.MISSING_PERMISSION:  # installed, but granted no scope
+            assert self.config is not None, "start the kit first"
+            return self.settings(access_token=self.config.scopeless_token)
         if outcome is CheckOutcome.UNREACHABLE:
             return self.settings(base_url=f"http://127.0.0.1:{closed_loopback_port()}")
         if outcome is CheckOutcome.TIMEOUT:
@@ -134,6 +137,11 @@ class NuvemshopSandboxKit:
                 str((await self.api("POST", "/orders", seed_order(variant_id)))["id"])
                 for _ in range(count)
             ]
+        if entity is Entity.ATTRIBUTE:  # one product per attribute, each named anew
+            serials = [next(self._serial) for _ in range(count)]
+            for serial in serials:
+                await self.api("POST", "/products", seed_product(f"ATTR-{serial}", f"Cor {serial}"))
+            return [f"Cor {serial}" for serial in serials]
         raise ValueError(f"the Nuvemshop sandbox has no {entity} to seed")
 
     async def notification(
@@ -176,10 +184,10 @@ class NuvemshopSandboxKit:
             response.raise_for_status()
 
 
-def seed_product(sku_stem: str) -> dict[str, Any]:
+def seed_product(sku_stem: str, attribute: str = "Tamanho") -> dict[str, Any]:
     return {
         "name": {"pt": f"Camiseta {sku_stem}"},
-        "attributes": [{"pt": "Tamanho"}],
+        "attributes": [{"pt": attribute}],
         "variants": [
             {"sku": f"{sku_stem}-P", "price": "59.90", "stock": 10, "values": [{"pt": "P"}]},
             {"sku": f"{sku_stem}-M", "price": "59.90", "stock": 5, "values": [{"pt": "M"}]},
