@@ -1,4 +1,5 @@
-"""Catalog reads and writes: products with their SKUs and prices, categories, brands.
+"""Catalog reads and writes: products with their SKUs and prices, categories, brands; reads of
+specification fields (attributes).
 
 Every update is GET, merge, PUT of the whole record: VTEX's PUT blanks what it is not sent.
 """
@@ -13,6 +14,7 @@ from typing import Any
 from connectors.budget import Lane
 from connectors.errors import NotFound, Permanent
 from connectors.vtex.mapping_catalog import (
+    attribute_from_vtex,
     brand_from_vtex,
     brand_payload,
     category_from_vtex,
@@ -25,6 +27,7 @@ from connectors.vtex.mapping_catalog import (
 from connectors.vtex.mapping_values import from_units
 from connectors.vtex.paging import CATALOG_RANGE, next_catalog_range
 from connectors.vtex.transport import Api, VtexHttp
+from schemas.attribute import Attribute
 from schemas.brand import Brand
 from schemas.category import Category
 from schemas.product import Product
@@ -158,6 +161,15 @@ async def upsert_brand(http: VtexHttp, brand: Brand) -> str:
         Api.CATALOG, "POST", "/api/catalog/pvt/brand", json=brand_payload(brand, new_id, None)
     )
     return str(created["Id"])
+
+
+async def read_attribute(http: VtexHttp, field_id: str) -> Attribute:
+    """A specification field by its id, with its values."""
+    field = await http.request(Api.CATALOG, "GET", f"/api/catalog/pvt/specification/{field_id}")
+    values = await http.request(
+        Api.CATALOG, "GET", f"/api/catalog_system/pub/specification/fieldvalue/{field_id}"
+    )
+    return attribute_from_vtex(field, values or [])
 
 
 async def _get_or_none(http: VtexHttp, path: str) -> Any:

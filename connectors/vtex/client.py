@@ -106,7 +106,7 @@ class VtexClient:
             yield Page(records=records, cursor=cursor)
 
     async def get_by_code(self, entity: Entity, code: str) -> BaseModel:
-        """By VTEX id (for products also by RefId)."""
+        """By VTEX id (for products also by RefId; an attribute is a specification field)."""
         if entity is Entity.ORDER:
             return order_from_vtex(await order_ops.read_order(self.http, code))
         if entity is Entity.PRODUCT:
@@ -119,6 +119,8 @@ class VtexClient:
             return await catalog_ops.read_category(self.http, code)
         if entity is Entity.BRAND:
             return await catalog_ops.read_brand(self.http, code)
+        if entity is Entity.ATTRIBUTE:
+            return await catalog_ops.read_attribute(self.http, code)
         raise ConfigError(f"VTEX has no {entity} to read by code")
 
     async def upsert(self, entity: Entity, record: BaseModel) -> str:

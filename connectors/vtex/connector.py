@@ -24,6 +24,8 @@ VTEX = ConnectorSpec(
         Entity.PRODUCT: frozenset({_R, _L, _G, _W}),
         Entity.CATEGORY: frozenset({_G, _W}),
         Entity.BRAND: frozenset({_G, _W}),
+        # Specification fields by id with their values; no account-wide list (only per category).
+        Entity.ATTRIBUTE: frozenset({_G}),
         Entity.STOCK: frozenset({_W}),
         Entity.PRICE: frozenset({_W}),
         Entity.ORDER: frozenset({_R, _L, _G, _W, _H}),

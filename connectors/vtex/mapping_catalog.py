@@ -1,4 +1,4 @@
-"""VTEX Catalog JSON <-> canonical Product, Category and Brand. Pure functions, no I/O.
+"""VTEX Catalog JSON <-> canonical Product, Category, Brand and Attribute. Pure functions, no I/O.
 
 VTEX's PUTs replace the whole record (omitted fields are blanked, booleans become false), so
 every canonical -> VTEX function here merges into the record as last read, never builds a
@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from connectors.vtex.mapping_values import from_units, parse_instant, text
+from schemas.attribute import Attribute
 from schemas.brand import Brand
 from schemas.category import Category
 from schemas.product import Dimensions, Product, Variant
@@ -166,6 +167,17 @@ def brand_payload(brand: Brand, brand_id: int, existing: dict[str, Any] | None) 
     body.update(Id=brand_id, Name=brand.name)
     body.setdefault("Active", True)
     return body
+
+
+def attribute_from_vtex(field: dict[str, Any], values: list[dict[str, Any]]) -> Attribute:
+    """A specification field (``/api/catalog/pvt/specification/{id}``) with its active values
+    (``/specification/fieldvalue/{id}``), in VTEX's position order."""
+    active = sorted((v for v in values if v.get("IsActive", True)), key=lambda v: v["Position"])
+    return Attribute(
+        name=field["Name"],
+        values=[str(v["Value"]) for v in active],
+        platform_attribute_id=str(field["Id"]),
+    )
 
 
 def _without_id(existing: dict[str, Any] | None) -> dict[str, Any]:

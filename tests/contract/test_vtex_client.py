@@ -13,9 +13,10 @@ import pytest
 from connectors.capabilities import Entity
 from connectors.contract import CheckOutcome, OrderMove, OrderMoveKind
 from connectors.cursor import SyncCursor
-from connectors.errors import Permanent
+from connectors.errors import NotFound, Permanent
 from connectors.vtex.client import VtexClient
 from connectors.vtex.sandbox.kit import VtexSandboxKit
+from schemas.attribute import Attribute
 from schemas.brand import Brand
 from schemas.category import Category
 from schemas.order import Invoice, Tracking
@@ -212,3 +213,13 @@ async def test_an_app_key_without_roles_is_named_missing_permission(kit: VtexSan
         await client.aclose()
     assert check.outcome is CheckOutcome.MISSING_PERMISSION
     assert "403" in check.detail and "role" in check.detail
+
+
+async def test_a_specification_field_reads_with_its_values(
+    kit: VtexSandboxKit, client: VtexClient
+) -> None:
+    [field_id] = await kit.seed(Entity.ATTRIBUTE, 1)
+    attribute = await client.get_by_code(Entity.ATTRIBUTE, field_id)
+    assert attribute == Attribute(name="Tamanho", values=["P", "M"], platform_attribute_id=field_id)
+    with pytest.raises(NotFound):
+        await client.get_by_code(Entity.ATTRIBUTE, "999999")

@@ -12,6 +12,7 @@ import pytest
 
 from connectors.contract import OrderMove, OrderMoveKind
 from connectors.vtex.mapping_catalog import (
+    attribute_from_vtex,
     brand_payload,
     category_payload,
     product_payload,
@@ -155,3 +156,24 @@ def test_tracking_and_cancel_samples_match_their_schemas() -> None:
     check("orders", "/api/oms/pvt/orders/{orderId}/invoice/{invoiceNumber}", "patch",
           sample("order_invoice_tracking_patch_request.json"))  # fmt: skip
     check("orders", "/api/oms/pvt/orders/{orderId}/cancel", "post", {"reason": "Sem estoque"})
+
+
+def response_example(api: str, path: str, method: str) -> Any:
+    content = spec(api)["paths"][path][method]["responses"]["200"]["content"]["application/json"]
+    return content.get("example") or content["schema"]["example"]
+
+
+def test_a_specification_field_and_its_values_read_as_an_attribute() -> None:
+    field = response_example("catalog", "/api/catalog/pvt/specification/{specificationId}", "get")
+    values = response_example(
+        "catalog", "/api/catalog_system/pub/specification/fieldvalue/{fieldId}", "get"
+    )
+    values = [*values, {"FieldValueId": 59, "Value": "Retirado", "IsActive": False, "Position": 0}]
+    attribute = attribute_from_vtex(field, values)
+    assert attribute.name == "Peso" and attribute.platform_attribute_id == "32"
+    assert attribute.values == [  # by Position, inactive ones left out
+        "0 a 6 meses", "5 a 6 anos", "3 a 4 anos", "1 a 2 anos", "7 a 8 anos", "9 a 10 anos",
+        "Acima de 10 anos",
+    ]  # fmt: skip
+    created = sample("catalog_specification_create_response.json")
+    assert attribute_from_vtex(created, []).name == "Material"

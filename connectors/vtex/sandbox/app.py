@@ -15,6 +15,7 @@ from connectors.vtex.sandbox.gate import Bucket, Faults, api_gate, delay_gate
 from connectors.vtex.sandbox.hooks import run_sender
 from connectors.vtex.sandbox.logistics_pricing import add_logistics_pricing_routes
 from connectors.vtex.sandbox.oms import add_oms_routes
+from connectors.vtex.sandbox.specifications import add_specification_routes
 from connectors.vtex.sandbox.state import STATE, SandboxState
 from connectors.vtex.sandbox.store import Store, connect
 
@@ -24,6 +25,7 @@ def build_app(config: SandboxConfig) -> web.Application:
     app = web.Application(middlewares=[delay_gate, api_gate])
     add_control_routes(app)
     add_catalog_routes(app)
+    add_specification_routes(app)
     add_oms_routes(app)
     add_logistics_pricing_routes(app)
 

@@ -132,7 +132,21 @@ class VtexSandboxKit:
             return str((await self._call(http, "POST", "/api/catalog/pvt/category", body))["Id"])
         if entity is Entity.PRODUCT:
             return (await self._seed_product(http))[0]
+        if entity is Entity.ATTRIBUTE:
+            return await self._seed_specification(http)
         raise ValueError(f"the VTEX sandbox cannot seed {entity}")
+
+    async def _seed_specification(self, http: httpx.AsyncClient) -> str:
+        """A SKU specification field (Combo) of a new category, with values P and M; its id."""
+        category = await self._seed_one(http, Entity.CATEGORY)
+        field = await self._call(http, "POST", "/api/catalog/pvt/specification", {
+            "FieldTypeId": 5, "CategoryId": int(category), "FieldGroupId": 1, "Name": "Tamanho",
+            "IsStockKeepingUnit": True, "IsActive": True,
+        })  # fmt: skip
+        for position, name in enumerate(("P", "M"), start=1):
+            value = {"FieldId": field["Id"], "Name": name, "IsActive": True, "Position": position}
+            await self._call(http, "POST", "/api/catalog/pvt/specificationvalue", value)
+        return str(field["Id"])
 
     async def _seed_product(self, http: httpx.AsyncClient) -> tuple[str, str]:
         """A product with one priced SKU; their ids."""
