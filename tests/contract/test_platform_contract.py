@@ -77,6 +77,7 @@ async def test_testar_conexao_answers_ok(running: tuple[ConnectorSpec, Any]) -> 
     "outcome",
     [
         CheckOutcome.BAD_CREDENTIALS,
+        CheckOutcome.MISSING_PERMISSION,
         CheckOutcome.UNKNOWN_STORE,
         CheckOutcome.UNREACHABLE,
         CheckOutcome.TIMEOUT,
