@@ -17,7 +17,12 @@ from connectors.errors import AuthError, ConfigError, NotFound, Permanent, Retry
 from connectors.tray import writes
 from connectors.tray.auth import TrayTokens
 from connectors.tray.http import TokensHook, TraySession
-from connectors.tray.mapping import brand_from_tray, category_from_tray, product_from_tray
+from connectors.tray.mapping import (
+    attribute_from_tray,
+    brand_from_tray,
+    category_from_tray,
+    product_from_tray,
+)
 from connectors.tray.mapping_orders import order_from_tray
 from connectors.tray.moves import OrderMover
 from connectors.tray.paging import next_page, page_params, records
@@ -32,6 +37,9 @@ LISTS: dict[Entity, tuple[str, str, str]] = {
     Entity.ORDER: ("/orders", "Orders", "Order"),
     Entity.CATEGORY: ("/categories", "Categories", "Category"),
     Entity.BRAND: ("/products/brands", "Brands", "Brand"),
+    # "características"; the reference documents no read by id, so one is found in this list.
+    # The `Properties`/`Property` keys are UNCONFIRMED (Tray's usual list wrapping).
+    Entity.ATTRIBUTE: ("/products/properties", "Properties", "Property"),
 }
 DATED = frozenset({Entity.PRODUCT, Entity.ORDER})  # the lists Tray filters by `modified`
 
@@ -135,6 +143,8 @@ class TrayClient:
             return product_from_tray(row, await self._variants(str(row["id"]), row, lane))
         if entity is Entity.CATEGORY:
             return category_from_tray(row)
+        if entity is Entity.ATTRIBUTE:
+            return attribute_from_tray(row)
         return brand_from_tray(row)
 
     async def _variants(
@@ -168,7 +178,17 @@ class TrayClient:
             return brand_from_tray(
                 (await self.session.call("GET", f"/products/brands/{code}"))["Brand"]
             )
+        if entity is Entity.ATTRIBUTE:
+            return await self._property(code)
         raise ConfigError(f"Tray cannot read {entity} by code")
+
+    async def _property(self, code: str) -> BaseModel:
+        """A property by id, found in the paged list (Tray documents no ``GET`` by id)."""
+        async for rows in self._pages(Entity.ATTRIBUTE, {"sort": "id_asc"}, Lane.LIVE):
+            for row in rows:
+                if str(row.get("id")) == code:
+                    return attribute_from_tray(row)
+        raise NotFound(f"Tray has no product property {code}")
 
     async def upsert(self, entity: Entity, record: BaseModel) -> str:
         """Create or update; returns the Tray id. Idempotent: records are found by code first."""

@@ -1,4 +1,4 @@
-"""Tray catalogue JSON <-> canonical products, variants, categories and brands. Pure.
+"""Tray catalogue JSON <-> canonical products, variants, categories, brands and attributes. Pure.
 
 Tray weighs in grams and measures in centimetres; the canonical model weighs in kilograms.
 A product without variations carries its own price and stock; with variations they live on
@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from connectors.tray.values import decimal, flag, instant, money, text, unwrap
+from schemas.attribute import Attribute
 from schemas.brand import Brand
 from schemas.category import Category
 from schemas.product import AttributeValue, Dimensions, Product, Variant
@@ -113,6 +114,22 @@ def category_from_tray(body: dict[str, Any]) -> Category:
 def brand_from_tray(body: dict[str, Any]) -> Brand:
     """A `Brand` record (its name is the `brand` field)."""
     return Brand(name=str(body["brand"]), platform_brand_id=str(body["id"]))
+
+
+def attribute_from_tray(body: dict[str, Any]) -> Attribute:
+    """A product property ("característica") of ``GET /products/properties``.
+
+    UNCONFIRMED: the reference documents the paths, not this record. Its `id`, its `name` and
+    its allowed values as `values` (a list of strings) are assumed, by analogy with a product's
+    confirmed `Properties` block (``{"<name>": ["<value>", ...]}``).
+    """
+    values = body.get("values")  # UNCONFIRMED field name
+    found = [t for v in values if (t := text(v))] if isinstance(values, list) else []
+    return Attribute(
+        name=str(body["name"]),
+        values=list(dict.fromkeys(found)),
+        platform_attribute_id=str(body["id"]),
+    )
 
 
 def _amount(value: Decimal) -> str:

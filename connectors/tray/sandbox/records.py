@@ -114,6 +114,14 @@ def brand(brand_id: int, fields: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
+def product_property(property_id: int, fields: dict[str, Any]) -> dict[str, Any]:
+    """A "característica". Not in skeletons.json: the reference documents its paths, not its
+    fields, so `id`, `name` and `values` (strings) are UNCONFIRMED."""
+    values = fields.get("values")
+    listed = [as_text(v) for v in values] if isinstance(values, list) else []
+    return {"id": str(property_id), "name": as_text(fields["name"]), "values": listed}
+
+
 def order_status(status_id: int, name: str, kind: str) -> dict[str, Any]:
     record = blank("OrderStatus")
     record.update(id=str(status_id), status=name, type=kind, default="1", show_backoffice="1")

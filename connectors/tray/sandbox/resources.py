@@ -79,6 +79,21 @@ def _required_present(kind: str, fields: dict[str, Any]) -> bool:
     return all(str(fields.get(name) or "").strip() for name in REQUIRED[kind])
 
 
+async def properties_list(request: web.Request) -> web.Response:
+    """``GET /products/properties``: the store's "características", paged like every list."""
+    return listing(request, state_of(request).store.all("Property"), "Properties", "Property")
+
+
+async def property_create(request: web.Request) -> web.Response:
+    """``POST /properties`` with ``{"Property": {"name": ..., "values": [...]}}`` (UNCONFIRMED
+    body: the reference names the path only)."""
+    fields = (await body_of(request)).get("Property")
+    if not isinstance(fields, dict) or not str(fields.get("name") or "").strip():
+        return tray_error(400, "Bad Request", request, causes=["Campo obrigatório: name"])
+    record = state_of(request).create("Property", fields)
+    return ok({"message": "Created", "id": record["id"], "code": 201}, status=201)
+
+
 async def orders_list(request: web.Request) -> web.Response:
     rows = [records.order_view(o) for o in state_of(request).store.all("Order")]
     return listing(request, rows, "Orders", "Order")
@@ -188,6 +203,8 @@ def api_routes() -> list[web.RouteDef]:
         web.post(PREFIX + "/auth", auth_create),
         web.get(PREFIX + "/auth", auth_refresh),
         web.get(PREFIX + "/info", store_info),
+        web.get(PREFIX + "/products/properties", properties_list),
+        web.post(PREFIX + "/properties", property_create),
         web.get(PREFIX + "/orders/statuses", statuses_list),
         web.get(PREFIX + r"/orders/statuses/{id:\d+}", status_get),
         web.put(PREFIX + r"/orders/cancel/{id:\d+}", order_cancel),

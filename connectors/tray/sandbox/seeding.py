@@ -32,6 +32,11 @@ def _brand(state: SandboxState, n: int) -> str:
     return str(state.create("Brand", {"brand": f"Marca Seed {n}"})["id"])
 
 
+def _attribute(state: SandboxState, n: int) -> str:
+    fields = {"name": f"Característica Seed {n}", "values": ["P", "M", "G"]}
+    return str(state.create("Property", fields)["id"])
+
+
 def _order(state: SandboxState, n: int) -> str:
     product_id = _product(state, n)
     order = state.place_order(
@@ -69,6 +74,7 @@ SEEDERS: dict[str, Callable[[SandboxState, int], str]] = {
     "product": _product,
     "category": _category,
     "brand": _brand,
+    "attribute": _attribute,
     "order": _order,
 }
 

@@ -72,6 +72,7 @@ class SandboxState:
             "Variant": records.variant,
             "Category": records.category,
             "Brand": records.brand,
+            "Property": records.product_property,
         }
         record = builders[kind](self.store.next_id(kind), fields)
         self.store.put(kind, record)
