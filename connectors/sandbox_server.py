@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import signal
 import socket
 from collections.abc import AsyncIterator, Callable, Coroutine
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -49,3 +51,14 @@ async def running_in_background(work: Coroutine[Any, Any, None], name: str) -> A
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+def sandbox_parser(name: str, description: str, port: int) -> argparse.ArgumentParser:
+    """`ponte sandbox NAME`'s parser with the flags every sandbox has: --host, --port, --db."""
+    parser = argparse.ArgumentParser(prog=f"ponte sandbox {name}", description=description)
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=port, help="port to listen on (0: any)")
+    parser.add_argument(
+        "--db", type=Path, default=Path(f"var/sandbox/{name}.sqlite3"), help="SQLite file (state)"
+    )
+    return parser

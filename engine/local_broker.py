@@ -37,7 +37,7 @@ class LocalBroker:
     port: int = 9092
     data_dir: Path = DEFAULT_HOME / "data"
     libs_dir: Path = DEFAULT_HOME / "libs"
-    heap: str = "512m"
+    heap: str = "1g"
 
     @classmethod
     def from_env(cls, port: int | None = None, data_dir: str | None = None) -> LocalBroker:

@@ -63,6 +63,10 @@ def _local() -> Iterator[str]:
         libs_dir=local_broker.LocalBroker.from_env().libs_dir,
     )
     already_running = local_broker.status(broker)[0]
+    if not already_running:
+        # Every test works in a namespace of its own, so nothing is worth keeping; a data dir
+        # grown over many runs (thousands of partitions) only slows the broker's start.
+        shutil.rmtree(broker.data_dir, ignore_errors=True)
     try:
         local_broker.start(broker)
     except local_broker.BrokerError as exc:

@@ -12,6 +12,7 @@ from pathlib import Path
 from aiohttp import web
 
 from connectors.erp.sandbox.app import SandboxConfig, build_app
+from connectors.sandbox_server import sandbox_parser
 
 
 @asynccontextmanager
@@ -33,13 +34,9 @@ async def running_sandbox(
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="ponte sandbox erp",
-        description="A local stand-in for an Eccosys-style ERP API (orders subset).",
+    parser = sandbox_parser(
+        "erp", "A local stand-in for an Eccosys-style ERP API (orders subset).", 8101
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    parser.add_argument("--port", type=int, default=8101, help="port to listen on (0: any)")
-    parser.add_argument("--db", default="var/sandbox/erp.sqlite3", help="SQLite file")
     parser.add_argument("--token", default="sandbox-token", help="the accepted API token")
     parser.add_argument("--rate", type=float, default=1.0, help="requests/s per token")
     parser.add_argument("--burst", type=float, default=3.0, help="requests allowed at once")
@@ -62,7 +59,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     Path(args.db).parent.mkdir(parents=True, exist_ok=True)
     config = SandboxConfig(
-        db_path=args.db,
+        db_path=str(args.db),
         token=args.token,
         rate=args.rate,
         burst=args.burst,

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-from pathlib import Path
 
 from connectors.nuvemshop.sandbox.app import build_app
 from connectors.nuvemshop.sandbox.config import (
@@ -13,16 +11,11 @@ from connectors.nuvemshop.sandbox.config import (
     REAL_RETRY_BASE_SECONDS,
     SandboxConfig,
 )
-from connectors.sandbox_server import serve_until_signalled
+from connectors.sandbox_server import sandbox_parser, serve_until_signalled
 
 
 def parse_args(argv: list[str] | None) -> tuple[str, int, SandboxConfig]:
-    parser = argparse.ArgumentParser(
-        prog="ponte sandbox nuvemshop", description="A local stand-in for Nuvemshop's API."
-    )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8104)
-    parser.add_argument("--db", type=Path, default=Path("var/sandbox/nuvemshop.sqlite3"))
+    parser = sandbox_parser("nuvemshop", "A local stand-in for Nuvemshop's API.", 8103)
     parser.add_argument("--store-id", default="1234567")
     parser.add_argument("--token", default="nuvemshop_sandbox_token")
     parser.add_argument("--app-secret", default="nuvemshop_sandbox_secret")

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import signal
-from pathlib import Path
 
 from aiohttp import web
 
+from connectors.sandbox_server import sandbox_parser
 from connectors.shopify.sandbox.app import build_app
 from connectors.shopify.sandbox.config import REAL_RETRY_BASE_SECONDS, SandboxConfig
 
 
 def parse_args(argv: list[str] | None) -> tuple[str, int, SandboxConfig]:
-    parser = argparse.ArgumentParser(
-        prog="ponte sandbox shopify", description="A local stand-in for Shopify's Admin API."
-    )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8102)
-    parser.add_argument("--db", type=Path, default=Path("var/sandbox/shopify.sqlite3"))
+    parser = sandbox_parser("shopify", "A local stand-in for Shopify's Admin API.", 8102)
     parser.add_argument("--shop-domain", default="ponte-demo.myshopify.com")
     parser.add_argument("--token", default="shpat_sandbox_token")
     parser.add_argument("--webhook-secret", default="sandbox_webhook_secret")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-from pathlib import Path
 
-from connectors.sandbox_server import serve_until_signalled
+from connectors.sandbox_server import sandbox_parser, serve_until_signalled
 from connectors.tray.sandbox.app import build_app
 from connectors.tray.sandbox.config import (
     REAL_ACCESS_TTL,
@@ -17,12 +15,7 @@ from connectors.tray.sandbox.config import (
 
 
 def parse_args(argv: list[str] | None) -> tuple[str, int, SandboxConfig]:
-    parser = argparse.ArgumentParser(
-        prog="ponte sandbox tray", description="A local stand-in for Tray's API."
-    )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8104)
-    parser.add_argument("--db", type=Path, default=Path("var/sandbox/tray.sqlite3"))
+    parser = sandbox_parser("tray", "A local stand-in for Tray's API.", 8104)
     parser.add_argument("--store-id", default="391250")
     parser.add_argument("--consumer-key", default="sandbox-consumer-key")
     parser.add_argument("--consumer-secret", default="sandbox-consumer-secret")

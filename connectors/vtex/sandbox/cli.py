@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-from pathlib import Path
 
-from connectors.sandbox_server import serve_until_signalled
+from connectors.sandbox_server import sandbox_parser, serve_until_signalled
 from connectors.vtex.sandbox.app import build_app
 from connectors.vtex.sandbox.config import REAL_LIMITS, ApiLimit, SandboxConfig
 
 
 def parse_args(argv: list[str] | None) -> tuple[str, int, SandboxConfig]:
-    parser = argparse.ArgumentParser(
-        prog="ponte sandbox vtex",
-        description="A local stand-in for VTEX's Catalog, OMS, Logistics and Pricing APIs.",
+    parser = sandbox_parser(
+        "vtex", "A local stand-in for VTEX's Catalog, OMS, Logistics and Pricing APIs.", 8105
     )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8104)
-    parser.add_argument("--db", type=Path, default=Path("var/sandbox/vtex.sqlite3"))
     parser.add_argument("--account", default="ponte")
     parser.add_argument("--app-key", default="vtexappkey-ponte-SANDBOX")
     parser.add_argument("--app-token", default="sandbox-app-token")
