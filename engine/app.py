@@ -10,18 +10,24 @@ from connectors.erp.client import ErpClient
 from connectors.erp.settings import ErpSettings
 from engine.agents import wire_agents
 from engine.bindings import BoundTopics
-from engine.context import Engine
+from engine.context import Engine, Views
 from engine.group import reshare_budgets
 from engine.integrations import url_policy
 from engine.platform_clients import PlatformClients
 from engine.registry import IntegrationRegistry
 from engine.sealing import CredentialSealer
 from engine.settings import EngineSettings
+from engine.state.config_log import ConfigLogView
+from engine.state.held import HeldView
+from engine.state.history import HistoryView
+from engine.state.jobs import JobsView
+from engine.state.links import LinksView
+from engine.state.parked import ParkedView
 from engine.web.admin import integrations_views, save_integration
 from engine.web.erp_webhooks import erp_webhook_view
 from engine.web.notifications import notification_view
 from engine.web.ops import ops_views
-from topics.registry import INTEGRATIONS
+from topics.registry import CONFIG_LOG, HELD, HISTORY, INTEGRATIONS, JOBS, LINKS, PARKED
 
 
 def create_engine(settings: EngineSettings) -> Engine:
@@ -47,6 +53,9 @@ def create_engine(settings: EngineSettings) -> Engine:
     topics = BoundTopics(app, settings.namespace)
     registry = IntegrationRegistry(settings.bootstrap_servers, topics.name(INTEGRATIONS))
     app.service(registry)  # type: ignore[arg-type]  # instances are accepted too
+    views = _views(settings.bootstrap_servers, topics)
+    for view in vars(views).values():
+        app.service(view)
     engine = Engine(
         settings=settings,
         app=app,
@@ -68,12 +77,24 @@ def create_engine(settings: EngineSettings) -> Engine:
                 context=url_policy(settings.allow_private_urls),
             )
         ),
+        views=views,
     )
     wire_agents(engine)
     app.on_before_shutdown.connect(_closing(engine))
     app.on_rebalance_complete.connect(_resharing(settings))
     _wire_web(engine)
     return engine
+
+
+def _views(bootstrap: str, topics: BoundTopics) -> Views:
+    return Views(
+        links=LinksView(bootstrap, topics.name(LINKS)),
+        history=HistoryView(bootstrap, topics.name(HISTORY)),
+        parked=ParkedView(bootstrap, topics.name(PARKED)),
+        held=HeldView(bootstrap, topics.name(HELD)),
+        jobs=JobsView(bootstrap, topics.name(JOBS)),
+        config_log=ConfigLogView(bootstrap, topics.name(CONFIG_LOG)),
+    )
 
 
 def _closing(engine: Engine) -> Any:

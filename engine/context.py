@@ -12,6 +12,24 @@ from engine.platform_clients import PlatformClients
 from engine.registry import IntegrationRegistry
 from engine.sealing import CredentialSealer
 from engine.settings import EngineSettings
+from engine.state.config_log import ConfigLogView
+from engine.state.held import HeldView
+from engine.state.history import HistoryView
+from engine.state.jobs import JobsView
+from engine.state.links import LinksView
+from engine.state.parked import ParkedView
+
+
+@dataclass
+class Views:
+    """The topics every worker folds into memory, for the admin API and the flows."""
+
+    links: LinksView
+    history: HistoryView
+    parked: ParkedView
+    held: HeldView
+    jobs: JobsView
+    config_log: ConfigLogView
 
 
 @dataclass
@@ -23,3 +41,4 @@ class Engine:
     sealer: CredentialSealer
     erp: ErpClient
     platforms: PlatformClients
+    views: Views

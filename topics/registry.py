@@ -6,9 +6,17 @@ every keyed topic uses ``"{integration_id}:{entity_key}"`` (see ``entity_key``).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from schemas.config_change import ConfigChange
 from schemas.delivery import Delivery
 from schemas.envelope import EventEnvelope
+from schemas.held import HeldEvent
+from schemas.history import HistoryEntry
 from schemas.integration import Integration
+from schemas.job import Job
+from schemas.link import Link
+from schemas.parked import ParkedRecord
 from topics.cursor_record import CursorRecord
 from topics.spec import Cleanup, TopicSpec
 
@@ -65,7 +73,76 @@ CURSORS = TopicSpec(
     retention=None,
 )
 
-DECLARED: tuple[TopicSpec, ...] = (INTEGRATIONS, DELIVERIES, ORDERS, CATALOG, ERP_CHANGES, CURSORS)
+CONFIG_LOG = TopicSpec(
+    name="ponte.config-log",
+    key="integration id",
+    value=ConfigChange,
+    partitions=3,
+    retention=None,
+)
+"""Every change to an integration's settings, mappings and automations: who, when, what."""
+
+LINKS = TopicSpec(
+    name="ponte.links",
+    key="{integration_id}:{entity}:{erp_id}",
+    value=Link,
+    partitions=6,
+    cleanup=Cleanup.COMPACT,
+    retention=None,
+)
+
+HISTORY = TopicSpec(
+    name="ponte.history",
+    key="{integration_id}:{entity_key}",
+    value=HistoryEntry,
+    partitions=6,
+    retention=timedelta(days=90),
+)
+
+PARKED = TopicSpec(
+    name="ponte.parked",
+    key="{integration_id}:{entity_key}",
+    value=ParkedRecord,
+    partitions=6,
+    cleanup=Cleanup.COMPACT,
+    retention=None,
+)
+"""Each integration's error list: the latest parked record per entity; a tombstone resolves it."""
+
+HELD = TopicSpec(
+    name="ponte.held",
+    key="{integration_id}:{automation}:{entity_key}",
+    value=HeldEvent,
+    partitions=6,
+    cleanup=Cleanup.COMPACT,
+    retention=None,
+)
+"""Events that arrived while their automation was off, until replayed or discarded."""
+
+JOBS = TopicSpec(
+    name="ponte.jobs",
+    key="job id",
+    value=Job,
+    partitions=3,
+    cleanup=Cleanup.COMPACT,
+    retention=None,
+)
+"""Manual actions and their progress; the latest state per job wins."""
+
+DECLARED: tuple[TopicSpec, ...] = (
+    INTEGRATIONS,
+    DELIVERIES,
+    ORDERS,
+    CATALOG,
+    ERP_CHANGES,
+    CURSORS,
+    CONFIG_LOG,
+    LINKS,
+    HISTORY,
+    PARKED,
+    HELD,
+    JOBS,
+)
 
 
 def all_topics() -> list[TopicSpec]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-import orjson
 from faust.web import Request, Response, View
 from pydantic import ValidationError
 
@@ -13,30 +12,11 @@ from connectors.registry import PLATFORMS
 from engine.bindings import BoundTopics
 from engine.context import Engine
 from engine.integrations import IntegrationCreate, new_integration, public_view
-from engine.web.responses import bearer_matches, error_body, validation_details
+from engine.web.api import READ_YOUR_WRITES_SECONDS, AdminView, ApiError, json_body
+from engine.web.responses import validation_details
 from schemas.codec import encode
 from schemas.integration import Integration
 from topics.registry import INTEGRATIONS
-
-READ_YOUR_WRITES_SECONDS = 10.0
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, **details: Any) -> None:
-        super().__init__(message)
-        self.status, self.body = status, error_body(code, message, **details)
-
-
-def _authorize(engine: Engine, request: Request) -> None:
-    if not bearer_matches(request.headers.get("Authorization"), engine.settings.admin_token):
-        raise ApiError(401, "unauthorized", "send Authorization: Bearer <admin token>")
-
-
-async def _json_body(request: Request) -> Any:
-    try:
-        return orjson.loads(await request.read())
-    except orjson.JSONDecodeError as exc:
-        raise ApiError(400, "malformed_json", f"the body is not JSON: {exc}") from exc
 
 
 def _view(integration: Integration) -> dict[str, Any]:
@@ -44,23 +24,19 @@ def _view(integration: Integration) -> dict[str, Any]:
 
 
 def integrations_views(engine: Engine) -> tuple[type[View], type[View]]:
-    class Guarded(View):
-        async def dispatch(self, request: Any) -> Any:
-            try:
-                _authorize(engine, request)
-                return await super().dispatch(request)
-            except ApiError as exc:
-                return self.json(exc.body, status=exc.status)
+    class IntegrationList(AdminView):
+        ponte = engine
 
-    class IntegrationList(Guarded):
         async def get(self, request: Request) -> Response:
             return self.json({"integrations": [_view(i) for i in engine.registry.all()]})
 
         async def post(self, request: Request) -> Response:
-            created = await create_integration(engine, await _json_body(request))
+            created = await create_integration(engine, await json_body(request))
             return self.json(_view(created), status=201)
 
-    class IntegrationDetail(Guarded):
+    class IntegrationDetail(AdminView):
+        ponte = engine
+
         async def get(self, request: Request, integration_id: str) -> Response:
             integration = engine.registry.get(integration_id)
             if integration is None:

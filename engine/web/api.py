@@ -1,0 +1,64 @@
+"""What every admin API view shares: bearer auth, JSON bodies, errors a person can act on."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, TypeVar
+
+import orjson
+from faust.web import Request, View
+from pydantic import BaseModel, ValidationError
+
+from engine.context import Engine
+from engine.web.responses import bearer_matches, error_body, validation_details
+
+READ_YOUR_WRITES_SECONDS = 10.0
+M = TypeVar("M", bound=BaseModel)
+
+
+class ApiError(Exception):
+    """Raised anywhere under a view: answered as JSON ``{"error": {"code", "message"}}``."""
+
+    def __init__(self, status: int, code: str, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.status, self.body = status, error_body(code, message, **details)
+
+
+def authorize(engine: Engine, request: Request) -> None:
+    if not bearer_matches(request.headers.get("Authorization"), engine.settings.admin_token):
+        raise ApiError(401, "unauthorized", "send Authorization: Bearer <admin token>")
+
+
+def actor_of(request: Request) -> str:
+    """Who is making this change, for the config log."""
+    return str(request.headers.get("X-Ponte-Actor") or "admin")[:80]
+
+
+async def json_body(request: Request) -> Any:
+    try:
+        return orjson.loads(await request.read())
+    except orjson.JSONDecodeError as exc:
+        raise ApiError(400, "malformed_json", f"the body is not JSON: {exc}") from exc
+
+
+def parse(model: type[M], body: Any, what: str) -> M:
+    """Validate a request body; a 400 naming each field at fault otherwise."""
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        raise ApiError(
+            400, "invalid", f"the {what} is not valid", fields=validation_details(exc)
+        ) from exc
+
+
+class AdminView(View):
+    """Base of every admin view: each method needs the admin token; an ApiError raised
+    anywhere becomes its JSON answer. Subclasses set ``ponte`` to the worker's Engine."""
+
+    ponte: ClassVar[Engine]
+
+    async def dispatch(self, request: Any) -> Any:
+        try:
+            authorize(self.ponte, request)
+            return await super().dispatch(request)
+        except ApiError as exc:
+            return self.json(exc.body, status=exc.status)

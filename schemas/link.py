@@ -1,0 +1,23 @@
+"""The link between a record in the ERP and the same record on one platform (vínculo)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from schemas.base import Canonical, Timestamp
+
+
+class Link(Canonical):
+    integration_id: str
+    entity: str = Field(description="product, category, brand, attribute or order.")
+    erp_id: str
+    platform_id: str
+    sku: str | None = None
+    ean: str | None = None
+    order_number: str | None = None
+    created_by: str = Field(description="The flow that made it: import, export, order, match.")
+    created_at: Timestamp
+
+    @property
+    def key(self) -> str:
+        return f"{self.integration_id}:{self.entity}:{self.erp_id}"
