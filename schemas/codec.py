@@ -22,7 +22,9 @@ def _default(value: Any) -> Any:
 
 def encode(model: BaseModel) -> bytes:
     """Serialize a model to JSON bytes."""
-    return orjson.dumps(model.model_dump(exclude_none=True), default=_default)
+    return orjson.dumps(
+        model.model_dump(exclude_none=True), default=_default, option=orjson.OPT_NON_STR_KEYS
+    )
 
 
 def decode(model_type: type[ModelT], data: bytes | str) -> ModelT:
