@@ -23,8 +23,10 @@ from connectors.erp.mapping import order_to_pedido
 from connectors.errors import ConfigError, Permanent, Retryable
 from engine.context import Engine
 from engine.dead_letters import send_to_dead_letter
+from engine.gate import Verdict, hold_event, verdict
 from engine.metrics import END_TO_END, EVENTS_PROCESSED, RETRIES, SINK_CALLS, SINK_LATENCY
 from engine.retry import call_with_retries
+from schemas.automation import Automation
 from schemas.codec import decode
 from schemas.envelope import EventEnvelope
 from schemas.events import OrderPlaced
@@ -55,6 +57,17 @@ async def sink_one(engine: Engine, links: TableT[str, str], event: EventT[bytes]
         return
     if not isinstance(envelope.payload, OrderPlaced):
         EVENTS_PROCESSED.labels(agent=AGENT, type=envelope.type, outcome="not_handled").inc()
+        return
+    integration = engine.registry.get(envelope.integration_id)
+    gate = verdict(integration, Automation.ORDER_IMPORT)
+    if gate is Verdict.GONE:
+        reason = f"integration {envelope.integration_id!r} no longer exists"
+        await _dead_letter(engine, event, reason, LookupError(reason))
+        return
+    if gate is Verdict.HOLD:
+        assert integration is not None
+        await hold_event(engine, integration, Automation.ORDER_IMPORT, ORDERS, envelope)
+        EVENTS_PROCESSED.labels(agent=AGENT, type=envelope.type, outcome="held").inc()
         return
     link_key = f"{envelope.integration_id}:{envelope.entity_key}"
     linked = links.get(link_key)

@@ -52,6 +52,8 @@ async def ensure_integration(
         "platform": spec.name,
         "name": f"Loja Demo ({spec.title})",
         "access": access,
+        # The demo shows an order reaching the ERP; every automation starts off.
+        "automations": {"order_import": {"enabled": True}},
     }
     api = f"{config.engine_url}/api/v1/integrations"
     headers = {"Authorization": f"Bearer {admin_token}"}

@@ -31,6 +31,7 @@ def create_integration(stack: Stack, worker: Worker, integration_id: str) -> dic
                 "webhook_secret": stack.webhook_secret,
                 "base_url": stack.shopify_url,
             },
+            "automations": {"order_import": {"enabled": True}},
         },
     )
     assert response.status_code == 201, response.text

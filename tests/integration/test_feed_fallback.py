@@ -63,6 +63,7 @@ def test_an_order_read_from_the_feed_becomes_one_erp_order(
                 "platform": "vtex",
                 "name": "Loja VTEX",
                 "access": access_fields(kit.settings()),
+                "automations": {"order_import": {"enabled": True}},
             },
         )
         assert created.status_code == 201, created.text
