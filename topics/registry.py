@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from schemas.command import PlatformCommand
 from schemas.config_change import ConfigChange
 from schemas.delivery import Delivery
 from schemas.envelope import EventEnvelope
@@ -129,6 +130,16 @@ JOBS = TopicSpec(
 )
 """Manual actions and their progress; the latest state per job wins."""
 
+OUTBOUND = TopicSpec(
+    name="ponte.outbound",
+    key="{integration_id}:{entity_key}",
+    value=PlatformCommand,
+    partitions=12,
+    has_dead_letter=True,
+)
+"""ERP changes to apply on one integration's platform (live fan-out and Exportar jobs); stock is
+keyed ``{integration_id}:stock:{sku}`` so every warehouse of one SKU meets in one partition."""
+
 DECLARED: tuple[TopicSpec, ...] = (
     INTEGRATIONS,
     DELIVERIES,
@@ -142,6 +153,7 @@ DECLARED: tuple[TopicSpec, ...] = (
     PARKED,
     HELD,
     JOBS,
+    OUTBOUND,
 )
 
 
