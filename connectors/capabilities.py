@@ -46,6 +46,8 @@ class ConnectorSpec:
     engine then builds clients as ``client(settings, on_tokens=hook)`` and persists them."""
     sandbox_kit: Callable[[], Any] | None = None
     """() -> a connectors.contract.SandboxKit driving this platform's sandbox."""
+    extras: type[BaseModel] | None = None
+    """The platform's own Configurações (an integration's ``settings.platform_extras``)."""
 
     def can(self, entity: Entity, operation: Operation) -> bool:
         return operation in self.capabilities.get(entity, frozenset())

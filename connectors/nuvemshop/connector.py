@@ -10,7 +10,7 @@ from __future__ import annotations
 from connectors.capabilities import ConnectorSpec, Entity, Operation
 from connectors.nuvemshop.client import NuvemshopClient
 from connectors.nuvemshop.sandbox.kit import NuvemshopSandboxKit
-from connectors.nuvemshop.settings import NuvemshopSettings
+from connectors.nuvemshop.settings import NuvemshopExtras, NuvemshopSettings
 from connectors.nuvemshop.webhooks import verify_nuvemshop_notification
 
 _READ = {Operation.READ, Operation.LIST_SINCE, Operation.GET_BY_CODE, Operation.WEBHOOK}
@@ -19,6 +19,7 @@ NUVEMSHOP = ConnectorSpec(
     name="nuvemshop",
     title="Nuvemshop",
     settings=NuvemshopSettings,
+    extras=NuvemshopExtras,
     capabilities={
         Entity.PRODUCT: frozenset({*_READ, Operation.WRITE}),
         Entity.CATEGORY: frozenset({*_READ, Operation.WRITE}),

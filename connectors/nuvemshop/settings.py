@@ -86,3 +86,18 @@ class NuvemshopSettings(BaseModel):
     def api_root(self) -> str:
         """`{base_url}/{version}/{store_id}`: every resource path hangs off it."""
         return f"{self.base_url}/{self.api_version}/{self.store_id}"
+
+
+class NuvemshopExtras(BaseModel):
+    """Configurações specific to Nuvemshop (validated into the integration's platform_extras)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    location_id: str | None = Field(
+        default=None,
+        pattern=r"^[0-9A-Za-z]{1,64}$",
+        description=(
+            "Multi-inventory stores: the location (ULID-like id) whose stock is written through "
+            "`inventory_levels`. None: a single-location store, stock set on the variant."
+        ),
+    )

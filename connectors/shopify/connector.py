@@ -13,7 +13,7 @@ from typing import Any
 from connectors.capabilities import ConnectorSpec, Entity, Operation
 from connectors.shopify.auth import ShopifyTokens
 from connectors.shopify.client import ShopifyClient
-from connectors.shopify.settings import ShopifySettings
+from connectors.shopify.settings import ShopifyExtras, ShopifySettings
 from connectors.shopify.webhooks import verify_shopify_notification
 
 READ, LIST_SINCE, GET_BY_CODE, WRITE, WEBHOOK = (
@@ -45,6 +45,7 @@ SHOPIFY = ConnectorSpec(
     name="shopify",
     title="Shopify",
     settings=ShopifySettings,
+    extras=ShopifyExtras,
     capabilities={
         Entity.ORDER: frozenset({READ, LIST_SINCE, GET_BY_CODE, WRITE, WEBHOOK}),
         Entity.PRODUCT: frozenset({READ, LIST_SINCE, GET_BY_CODE, WRITE, WEBHOOK}),

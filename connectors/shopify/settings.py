@@ -166,3 +166,18 @@ class ShopifySettings(BaseModel):
         if self.previous_webhook_secret is not None:
             secrets.append(self.previous_webhook_secret.get_secret_value())
         return tuple(secrets)
+
+
+class ShopifyExtras(BaseModel):
+    """Configurações specific to Shopify (validated into the integration's platform_extras)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    location_id: int | None = Field(
+        default=None,
+        gt=0,
+        description=(
+            "Shopify location (GET /locations.json) whose available quantity the stock export "
+            "sets. None: each ERP warehouse is matched to a location by id or name."
+        ),
+    )

@@ -6,7 +6,7 @@ from typing import Any
 
 from connectors.capabilities import ConnectorSpec, Entity, Operation
 from connectors.tray.client import TrayClient
-from connectors.tray.settings import TraySettings
+from connectors.tray.settings import TrayExtras, TraySettings
 from connectors.tray.webhooks import verify_tray_notification
 
 
@@ -21,6 +21,7 @@ TRAY = ConnectorSpec(
     name="tray",
     title="Tray",
     settings=TraySettings,
+    extras=TrayExtras,
     capabilities={
         Entity.ORDER: frozenset(
             {

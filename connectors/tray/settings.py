@@ -69,3 +69,19 @@ class TraySettings(BaseModel):
     @classmethod
     def _store_id_as_text(cls, value: object) -> object:
         return str(value) if isinstance(value, int) else value
+
+
+class TrayExtras(BaseModel):
+    """Configurações specific to Tray (validated into the integration's platform_extras)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    availability_days: int | None = Field(
+        default=None,
+        ge=0,
+        le=365,
+        description=(
+            "Days to ship shown on products the export creates (Tray `availability_days`). "
+            "None: the store's default."
+        ),
+    )

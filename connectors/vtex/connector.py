@@ -5,7 +5,7 @@ from __future__ import annotations
 from connectors.capabilities import ConnectorSpec, Entity, Operation
 from connectors.vtex.client import VtexClient
 from connectors.vtex.sandbox.kit import VtexSandboxKit
-from connectors.vtex.settings import VtexSettings
+from connectors.vtex.settings import VtexExtras, VtexSettings
 from connectors.vtex.webhooks import verify_vtex_notification
 
 _R, _L, _G, _W, _H = (
@@ -20,6 +20,7 @@ VTEX = ConnectorSpec(
     name="vtex",
     title="VTEX",
     settings=VtexSettings,
+    extras=VtexExtras,
     capabilities={
         Entity.PRODUCT: frozenset({_R, _L, _G, _W}),
         Entity.CATEGORY: frozenset({_G, _W}),

@@ -85,3 +85,27 @@ class VtexSettings(BaseModel):
         if self.pricing_base_url:
             return self.pricing_base_url
         return self.base_url or f"https://api.vtex.com/{self.account}"
+
+
+class VtexExtras(BaseModel):
+    """Configurações specific to VTEX (validated into the integration's platform_extras)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    trade_policy: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]{1,6}$",
+        description=(
+            "Trade policy (sales channel, `sc`) whose fixed prices are written. None: the "
+            "access settings' sales_channel."
+        ),
+    )
+    warehouse_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description=(
+            "Logistics warehouse (GET /api/logistics/pvt/configuration/warehouses) stock is "
+            "written to. None: the access settings' warehouse_id."
+        ),
+    )
