@@ -18,6 +18,7 @@ class Step(StrEnum):
     PARKED = "parked"
     RESOLVED = "resolved"
     IGNORED = "ignored"
+    RETRIED = "retried"
     LINKED = "linked"
 
 
