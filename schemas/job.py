@@ -59,6 +59,22 @@ class Job(Canonical):
     errors: list[JobError] = Field(default_factory=list, description="The first errors (capped).")
     checkpoint: str | None = Field(None, description="Where to resume after a worker dies.")
     result: str | None = None
+    runner: str | None = Field(None, description="The worker running it now (host:pid).")
     requested_by: str = "system"
     created_at: Timestamp
     updated_at: Timestamp
+
+
+class JobCommandKind(StrEnum):
+    RUN = "run"
+    CANCEL = "cancel"
+
+
+class JobCommand(Canonical):
+    """An instruction to the job runner: run the next page of a job, or cancel it."""
+
+    job_id: str
+    kind: JobCommandKind
+    job: Job | None = Field(None, description="run: the job as last saved by the sender.")
+    actor: str = "system"
+    sent_at: Timestamp

@@ -15,7 +15,7 @@ from schemas.envelope import EventEnvelope
 from schemas.held import HeldEvent
 from schemas.history import HistoryEntry
 from schemas.integration import Integration
-from schemas.job import Job
+from schemas.job import Job, JobCommand
 from schemas.link import Link
 from schemas.parked import ParkedRecord
 from topics.cursor_record import CursorRecord
@@ -130,6 +130,15 @@ JOBS = TopicSpec(
 )
 """Manual actions and their progress; the latest state per job wins."""
 
+JOB_COMMANDS = TopicSpec(
+    name="ponte.job-commands",
+    key="job id",
+    value=JobCommand,
+    partitions=6,
+    retention=timedelta(days=7),
+)
+"""Steps of running jobs: each run command does one page and sends the next; cancel stops one."""
+
 OUTBOUND = TopicSpec(
     name="ponte.outbound",
     key="{integration_id}:{entity_key}",
@@ -154,6 +163,7 @@ DECLARED: tuple[TopicSpec, ...] = (
     HELD,
     JOBS,
     OUTBOUND,
+    JOB_COMMANDS,
 )
 
 
