@@ -27,6 +27,7 @@ from engine.web.admin import integrations_views, save_integration
 from engine.web.erp_webhooks import erp_webhook_view
 from engine.web.notifications import notification_view
 from engine.web.ops import ops_views
+from engine.web.records_api import records_views
 from topics.registry import CONFIG_LOG, HELD, HISTORY, INTEGRATIONS, JOBS, LINKS, PARKED
 
 
@@ -121,6 +122,8 @@ def _wire_web(engine: Engine) -> None:
     integration_list, integration_detail = integrations_views(engine)
     page("/api/v1/integrations")(integration_list)
     page("/api/v1/integrations/{integration_id}")(integration_detail)
+    for path, view in records_views(engine).items():
+        page(f"/api/v1/integrations/{{integration_id}}/{path}")(view)
     metrics, health = ops_views(engine)
     page("/metrics")(metrics)
     page("/health")(health)

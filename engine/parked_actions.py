@@ -1,0 +1,174 @@
+"""What an operator does with a record in an integration's error list (Erros).
+
+Retry re-sends the parked event (its payload optionally edited) to the topic it came from,
+under the integration's current configuration version. The record stays in the list until the
+flow succeeds (sinks call ``engine.failures.resolve_parked``), so a retry that fails again
+is never lost. Ignore resolves the record without applying it; both leave a history entry.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from engine.context import Engine
+from engine.state.history import event_entry, record_history
+from engine.state.parked import unpark
+from schemas.codec import encode
+from schemas.command import EXPECTED_PAYLOAD, PlatformCommand
+from schemas.envelope import EventEnvelope
+from schemas.events import StockChanged
+from schemas.history import Step
+from schemas.integration import Integration
+from schemas.parked import ParkedRecord
+from topics.registry import DECLARED
+from topics.spec import TopicSpec
+
+PER_INTEGRATION_KEY = "{integration_id}:{entity_key}"
+KIND_OF_PAYLOAD = {payload: kind for kind, payload in EXPECTED_PAYLOAD.items()}
+
+
+class NotParked(LookupError):
+    """No record of that entity is in the integration's error list."""
+
+
+class NotRetryable(Exception):
+    """The record came from somewhere it cannot be sent back to."""
+
+
+class InvalidEdit(ValueError):
+    """The edited payload is not a valid event of the parked record's type."""
+
+    def __init__(self, errors: ValidationError) -> None:
+        super().__init__(str(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Retried:
+    record: ParkedRecord
+    envelope: EventEnvelope
+    topic: str
+    edited: bool
+
+
+def parked(engine: Engine, integration_id: str, entity_key: str) -> ParkedRecord:
+    record = engine.views.parked.get(integration_id, entity_key)
+    if record is None:
+        raise NotParked(f"{entity_key!r} is not in the error list of {integration_id!r}")
+    return record
+
+
+def retried_envelope(
+    record: ParkedRecord, config_version: int, payload: dict[str, Any] | None
+) -> EventEnvelope:
+    """The parked envelope under ``config_version``, its payload replaced when one is given.
+
+    Event id and idempotency key are kept: a retry is the same event, so the sinks' duplicate
+    checks still hold."""
+    data = record.envelope.model_dump()
+    data["config_version"] = config_version
+    if payload is not None:
+        data["payload"] = payload
+    try:
+        return EventEnvelope.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidEdit(exc) from exc
+
+
+def source_of(record: ParkedRecord) -> TopicSpec:
+    """The declared topic the record came from, if a record can be sent back to it."""
+    spec = next((s for s in DECLARED if s.name == record.source_topic), None)
+    if spec is None or spec.key != PER_INTEGRATION_KEY:
+        raise NotRetryable(
+            f"{record.entity_key} came from {record.source_topic}, which takes no retried "
+            "records; ignore it and repeat the change at its source"
+        )
+    if spec.value not in (EventEnvelope, PlatformCommand):
+        raise NotRetryable(f"{record.source_topic} carries {spec.value.__name__}, not events")
+    return spec
+
+
+def outgoing(spec: TopicSpec, envelope: EventEnvelope) -> tuple[bytes, bytes]:
+    """Key and value of ``envelope`` on ``spec``: the event itself, or its platform command."""
+    if spec.value is not PlatformCommand:
+        return f"{envelope.integration_id}:{envelope.entity_key}".encode(), encode(envelope)
+    command = command_for(envelope)
+    return command.key.encode(), encode(command)
+
+
+def command_for(envelope: EventEnvelope) -> PlatformCommand:
+    """A fresh platform command for an event addressed to one integration."""
+    payload = envelope.payload
+    entity_key, occurred_at = envelope.entity_key, envelope.occurred_at
+    if isinstance(payload, StockChanged):  # every warehouse of one SKU meets in one partition
+        entity_key, occurred_at = f"stock:{payload.level.sku}", payload.level.measured_at
+    return PlatformCommand(
+        command_id=str(uuid.uuid4()),
+        integration_id=envelope.integration_id,
+        entity_key=entity_key,
+        kind=KIND_OF_PAYLOAD[envelope.type],
+        envelope=envelope,
+        config_version=envelope.config_version,
+        occurred_at=occurred_at,
+    )
+
+
+async def retry_parked(
+    engine: Engine,
+    integration: Integration,
+    entity_key: str,
+    actor: str,
+    payload: dict[str, Any] | None = None,
+) -> Retried:
+    """Send a parked record back to its flow; it stays parked until that flow succeeds."""
+    record = parked(engine, integration.id, entity_key)
+    spec = source_of(record)
+    envelope = retried_envelope(record, integration.version, payload)
+    if envelope.type not in KIND_OF_PAYLOAD and spec.value is PlatformCommand:
+        raise NotRetryable(f"{envelope.type} events are not sent to platforms")
+    key, value = outgoing(spec, envelope)
+    await (await engine.topics[spec].send(key=key, value=value))
+    edited = payload is not None
+    detail = f"retried by {actor}" + (" with an edited payload" if edited else "")
+    record_history(engine.topics, event_entry(envelope, Step.RETRIED, "retried", detail))
+    return Retried(record, envelope, engine.topics.name(spec), edited)
+
+
+async def ignore_parked(
+    engine: Engine, integration: Integration, entity_key: str, actor: str
+) -> ParkedRecord:
+    """Take a record off the error list without applying it; its history says who and why."""
+    record = parked(engine, integration.id, entity_key)
+    await unpark(engine.topics, integration.id, entity_key)
+    record_history(
+        engine.topics,
+        event_entry(
+            record.envelope,
+            Step.IGNORED,
+            "ignored",
+            f"ignored by {actor} ({record.error_class.value}: {record.reason})",
+            config_version=integration.version,
+        ),
+    )
+    return record
+
+
+def parked_view(record: ParkedRecord) -> dict[str, Any]:
+    """A record of the error list as the admin API shows it (the payload, for editing)."""
+    return {
+        "entity_key": record.entity_key,
+        "error_class": record.error_class.value,
+        "reason": record.reason,
+        "platform_answer": record.platform_answer,
+        "attempts": record.attempts,
+        "parked_at": record.parked_at.isoformat(),
+        "config_version": record.config_version,
+        "source_topic": record.source_topic,
+        "event_id": record.envelope.event_id,
+        "event_type": record.envelope.type,
+        "payload": record.envelope.payload.model_dump(mode="json"),
+    }
