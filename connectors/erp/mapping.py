@@ -13,6 +13,7 @@ differently) land in one order-level discount that the ERP prorates over the ite
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
@@ -44,6 +45,22 @@ DEFAULT_SITUACAO: Mapping[OrderStatus, Situacao] = MappingProxyType(
 )
 
 _COUNTRY_NAMES = {"BR": "Brasil"}
+
+
+@dataclass(frozen=True, slots=True)
+class PedidoChoices:
+    """What the integration chose for an order (its Configurações and Mapeamentos), as plain
+    values; None keeps what the platform sent.
+
+    A sales channel goes in `canalDeVenda` (the ERP's channel reference); the platform's name
+    then moves to `servicePlatformOrigin` (field name from the ERP's C# model, its meaning
+    UNCONFIRMED) so the order still reads back as that platform's (`order_identity`).
+    """
+
+    sales_channel: str | None = None
+    carrier: str | None = None
+    payment_methods: tuple[str | None, ...] = ()
+    """One per order payment, in order; a shorter tuple leaves the rest as named."""
 
 
 def money(value: Decimal) -> Decimal:
@@ -111,13 +128,13 @@ def item(line: OrderItem) -> dict[str, Any]:
     )
 
 
-def parcela(payment: Payment, due: str) -> dict[str, Any]:
+def parcela(payment: Payment, due: str, forma: str | None = None) -> dict[str, Any]:
     """One `_Parcelas` entry per payment; card installments are noted, not split."""
     return compact(
         {
             "valor": money(payment.amount),
             "dataVencimento": due,
-            "formaPagamento": payment.method,
+            "formaPagamento": forma or payment.method,
             "obs": f"{payment.installments}x" if payment.installments > 1 else None,
         }
     )
@@ -141,8 +158,20 @@ def _bookable_discount(order: Order, total_produtos: Decimal) -> Decimal:
     return desconto
 
 
-def order_to_pedido(order: Order, *, situacao: int) -> dict[str, Any]:
+def _parcelas(order: Order, choices: PedidoChoices) -> list[dict[str, Any]]:
+    due = erp_date(order.paid_at or order.created_at)
+    formas = choices.payment_methods
+    return [
+        parcela(payment, due, formas[n] if n < len(formas) else None)
+        for n, payment in enumerate(order.payments)
+    ]
+
+
+def order_to_pedido(
+    order: Order, *, situacao: int, choices: PedidoChoices | None = None
+) -> dict[str, Any]:
     """The ERP `pedido` for a platform order, ready for `ErpClient.create_order`."""
+    choices = choices or PedidoChoices()
     itens = [item(line) for line in order.items]
     total_produtos = money(
         sum((line.unit_price * line.quantity for line in order.items), Decimal(0))
@@ -152,21 +181,19 @@ def order_to_pedido(order: Order, *, situacao: int) -> dict[str, Any]:
     pedido = {
         "numeroDaOrdemDeCompra": order.number,
         "idPedidoOrigem": order.platform_order_id,
-        "canalDeVenda": order.platform,
+        "canalDeVenda": choices.sales_channel or order.platform,
+        "servicePlatformOrigin": order.platform if choices.sales_channel else None,
         "data": data,
         "situacao": int(Situacao(situacao)),
         "totalProdutos": total_produtos,
         "desconto": _bookable_discount(order, total_produtos),
         "frete": money(order.totals.shipping),
         "totalVenda": money(order.totals.total),
-        "transportador": order.shipping.carrier or order.shipping.method,
+        "transportador": choices.carrier or order.shipping.carrier or order.shipping.method,
         "observacoes": order.note,
         "_Cliente": cliente(order.customer, billing),
         "_Itens": itens,
-        "_Parcelas": [
-            parcela(payment, erp_date(order.paid_at or order.created_at))
-            for payment in order.payments
-        ],
+        "_Parcelas": _parcelas(order, choices),
     }
     delivery = order.shipping_address
     if delivery is not None and delivery != billing:

@@ -1,9 +1,11 @@
 """ERP sales order (`pedido`) -> canonical Order: the reverse of `mapping.order_to_pedido`. Pure.
 
-Whose order it is: a pedido a platform placed names its channel and its order there
-(`canalDeVenda`, `idPedidoOrigem`, as `order_to_pedido` writes them) and reads back as that
-platform's order, numbered by its purchase-order number. A pedido keyed into the ERP itself
-names neither and reads back as an order of platform `erp`: its id and number are the ERP's.
+Whose order it is: a pedido a platform placed names its platform (`servicePlatformOrigin`,
+else `canalDeVenda`) and its order there (`idPedidoOrigem`), as `order_to_pedido` writes them,
+and reads back as that platform's order, numbered by its purchase-order number; a
+`canalDeVenda` other than the platform is the order's sales channel. A pedido keyed into the
+ERP itself names neither and reads back as an order of platform `erp`: its id and number are
+the ERP's.
 
 What `order_to_pedido` folds or drops does not come back, so a round trip keeps exactly the
 fields a pedido carries:
@@ -117,7 +119,8 @@ def payment_from_erp(parcela: dict[str, Any], n: int) -> Payment:
 
 def order_identity(pedido: PedidoJson) -> tuple[str, str, str]:
     """(platform, platform order id, number): the origin's when the pedido names one."""
-    channel, origin = _text(pedido.get("canalDeVenda")), _text(pedido.get("idPedidoOrigem"))
+    channel = _text(pedido.get("servicePlatformOrigin")) or _text(pedido.get("canalDeVenda"))
+    origin = _text(pedido.get("idPedidoOrigem"))
     if channel and origin:
         return channel, origin, _text(pedido.get("numeroDaOrdemDeCompra")) or origin
     erp_id = _text(pedido.get("id"))
@@ -179,6 +182,12 @@ def _payments(pedido: PedidoJson) -> list[Payment]:
     ]
 
 
+def _sales_channel(pedido: PedidoJson, platform: str) -> str | None:
+    """`canalDeVenda` when it is a channel, not the platform's name (see PedidoChoices)."""
+    channel = _text(pedido.get("canalDeVenda"))
+    return channel if platform == ERP_PLATFORM or channel != platform else None
+
+
 def pedido_to_order(pedido: PedidoJson, nfe: dict[str, Any] | None = None) -> Order:
     """The canonical Order of an ERP pedido, with `nfe` the NF-e document it names, if any."""
     platform, platform_order_id, numero = order_identity(pedido)
@@ -218,7 +227,7 @@ def pedido_to_order(pedido: PedidoJson, nfe: dict[str, Any] | None = None) -> Or
         payments=_payments(pedido),
         totals=totals,
         currency=ERP_CURRENCY,
-        sales_channel=None if platform != ERP_PLATFORM else _text(pedido.get("canalDeVenda")),
+        sales_channel=_sales_channel(pedido, platform),
         note=_text(pedido.get("observacoes")),
         invoice=invoice,
         created_at=created_at,

@@ -7,7 +7,8 @@ Field names follow the reference's Eccosys list where it has one (`codigo`, `gti
 `precoDe`, `cf`, `idProdutoMaster`, `estoqueReal`, `estoqueDisponivel`); the rest are
 UNCONFIRMED and isolated here: `grade` as `[{chave, valor}]` (Tiny's confirmed variation
 shape), `peso`/`pesoBruto` in kg and `altura`/`largura`/`comprimento` in cm, `situacao`
-"A"/"I", `marca` as text, `dataAlteracao` as Sao Paulo civil time.
+"A"/"I", `marca` as text, `dataAlteracao` as Sao Paulo civil time, and the short and
+complementary descriptions as `descricaoCurta`/`descricaoComplementar` (Bling's names).
 
 Prices: `precoDe` is the "from" price of "de R$ X por R$ Y". So when `precoDe` is above
 `preco`, the canonical price is `precoDe` and the promotional price is `preco`; otherwise the
@@ -27,11 +28,19 @@ from connectors.erp.mapping import ERP_TIMEZONE, compact, money
 from schemas.attribute import Attribute
 from schemas.brand import Brand
 from schemas.category import Category
+from schemas.integration import OwnedField
 from schemas.price import Price
 from schemas.product import AttributeValue, Dimensions, Product, Variant
 from schemas.stock import StockLevel
 
 ProdutoJson = dict[str, Any]
+_ERP_KEYS: dict[OwnedField, tuple[str, ...]] = {
+    OwnedField.NAME: ("nome",),
+    OwnedField.DESCRIPTION: ("descricao", "descricaoCurta", "descricaoComplementar"),
+    OwnedField.PRICE: ("preco", "precoDe"),
+    OwnedField.BRAND: ("marca",),
+}
+"""The ERP fields of each owned product field (images, categories and stock: none here)."""
 _NON_DIGITS = re.compile(r"\D")
 _ERP_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
 
@@ -114,6 +123,8 @@ def product_from_erp(parent: ProdutoJson) -> Product:
         sku=str(parent["codigo"]),
         name=str(parent.get("nome") or parent["codigo"]),
         description=parent.get("descricao") or None,
+        short_description=parent.get("descricaoCurta") or None,
+        complement=parent.get("descricaoComplementar") or None,
         brand=parent.get("marca") or None,
         ncm=ncm(parent),
         variants=[variant_from_erp(doc) for doc in children or [parent]],
@@ -139,8 +150,30 @@ def _variant_fields(variant: Variant) -> dict[str, Any]:
 
 
 def product_to_erp(product: Product) -> tuple[ProdutoJson, list[ProdutoJson]]:
-    """(parent, children) for `ErpProducts.upsert_family`; no children for a simple product."""
-    common = compact({"cf": product.ncm, "marca": product.brand, "descricao": product.description})
+    """(parent, children) for `ErpProducts.upsert_family`; no children for a simple product.
+
+    The fields in `product.withheld` are left out, so the ERP keeps its own values."""
+    parent, children = _family(product)
+    if not product.withheld:
+        return parent, children
+    left_out = {key for owned in product.withheld for key in _ERP_KEYS.get(owned, ())}
+    return _without(parent, left_out), [_without(child, left_out) for child in children]
+
+
+def _without(doc: ProdutoJson, keys: set[str]) -> ProdutoJson:
+    return {key: value for key, value in doc.items() if key not in keys}
+
+
+def _family(product: Product) -> tuple[ProdutoJson, list[ProdutoJson]]:
+    common = compact(
+        {
+            "cf": product.ncm,
+            "marca": product.brand,
+            "descricao": product.description,
+            "descricaoCurta": product.short_description,
+            "descricaoComplementar": product.complement,
+        }
+    )
     simple = len(product.variants) == 1 and product.variants[0].sku == product.sku
     first = _variant_fields(product.variants[0])
     parent = (first if simple else {k: v for k, v in first.items() if k != "gtin"}) | common
