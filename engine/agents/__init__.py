@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from engine.agents.deliveries import wire_deliveries
+from engine.agents.erp_fanout import wire_erp_fanout
 from engine.agents.erp_orders import wire_erp_orders
 from engine.agents.erp_poller import wire_erp_poller
 from engine.agents.feed_poller import wire_feed_poller
+from engine.agents.platform_sink import wire_platform_sink
 from engine.context import Engine
+from engine.schedules import wire_schedules
+from engine.webhook_subscriptions import wire_webhook_subscriptions
 
 
 def wire_agents(engine: Engine) -> None:
@@ -14,3 +18,7 @@ def wire_agents(engine: Engine) -> None:
     wire_erp_orders(engine)
     wire_erp_poller(engine)
     wire_feed_poller(engine)
+    wire_erp_fanout(engine)
+    wire_platform_sink(engine)
+    wire_schedules(engine)
+    wire_webhook_subscriptions(engine)
