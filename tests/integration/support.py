@@ -54,9 +54,14 @@ def subscribe_orders(stack: Stack, worker: Worker, integration_id: str) -> None:
 
 
 def place_order(
-    stack: Stack, sku: str = "CAM-P", price: str = "49.90", quantity: int = 2
+    stack: Stack,
+    sku: str = "CAM-P",
+    price: str = "49.90",
+    quantity: int = 2,
+    **order_fields: Any,
 ) -> dict[str, Any]:
-    """An order placed in the sandbox store, which then delivers the signed orders/create webhook."""
+    """An order placed in the sandbox store, which then delivers the signed orders/create webhook;
+    ``order_fields`` (e.g. shipping_lines) are added to the order as posted."""
     response = httpx.post(
         f"{stack.shopify_url}/admin/api/{API_VERSION}/orders.json",
         headers={"X-Shopify-Access-Token": stack.shopify_token},
@@ -76,6 +81,7 @@ def place_order(
                     "zip": "01000-000",
                     "country_code": "BR",
                 },
+                **order_fields,
             }
         },
     )
