@@ -24,6 +24,8 @@ from engine.state.jobs import JobsView
 from engine.state.links import LinksView
 from engine.state.parked import ParkedView
 from engine.web.admin import integrations_views, save_integration
+from engine.web.config_api import config_views, integration_lifecycle_view
+from engine.web.config_log_api import config_log_views
 from engine.web.erp_webhooks import erp_webhook_view
 from engine.web.notifications import notification_view
 from engine.web.ops import ops_views
@@ -121,7 +123,11 @@ def _wire_web(engine: Engine) -> None:
     page("/webhooks/{platform}/{integration_id}/{secret}")(platform_notification)
     integration_list, integration_detail = integrations_views(engine)
     page("/api/v1/integrations")(integration_list)
-    page("/api/v1/integrations/{integration_id}")(integration_detail)
+    page("/api/v1/integrations/{integration_id}")(
+        integration_lifecycle_view(engine, integration_detail)
+    )
+    for path, view in {**config_views(engine), **config_log_views(engine)}.items():
+        page(path)(view)
     for path, view in records_views(engine).items():
         page(f"/api/v1/integrations/{{integration_id}}/{path}")(view)
     metrics, health = ops_views(engine)
