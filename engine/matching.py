@@ -18,12 +18,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from schemas.integration import Side
 from schemas.product import Product
-
-
-class Side(StrEnum):
-    ERP = "erp"
-    PLATFORM = "platform"
 
 
 class ConflictKind(StrEnum):

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from engine.context import Engine
 from engine.web.responses import bearer_matches, error_body, validation_details
+from schemas.integration import Integration
 
 READ_YOUR_WRITES_SECONDS = 10.0
 M = TypeVar("M", bound=BaseModel)
@@ -26,6 +27,14 @@ class ApiError(Exception):
 def authorize(engine: Engine, request: Request) -> None:
     if not bearer_matches(request.headers.get("Authorization"), engine.settings.admin_token):
         raise ApiError(401, "unauthorized", "send Authorization: Bearer <admin token>")
+
+
+def integration_or_404(engine: Engine, integration_id: str) -> Integration:
+    """The integration a path names; 404 when there is none."""
+    integration = engine.registry.get(integration_id)
+    if integration is None:
+        raise ApiError(404, "not_found", f"no integration {integration_id!r}")
+    return integration
 
 
 def actor_of(request: Request) -> str:

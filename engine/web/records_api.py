@@ -42,6 +42,7 @@ from engine.web.api import (
     AdminView,
     ApiError,
     actor_of,
+    integration_or_404,
     json_body,
     parse,
 )
@@ -79,7 +80,7 @@ def records_views(engine: Engine) -> dict[str, type[View]]:
         ponte = engine
 
         async def get(self, request: Request, integration_id: str) -> Response:
-            integration = _integration(engine, integration_id)
+            integration = integration_or_404(engine, integration_id)
             query = _query(request)
             view = engine.views.links
             found = (
@@ -95,7 +96,7 @@ def records_views(engine: Engine) -> dict[str, type[View]]:
         ponte = engine
 
         async def post(self, request: Request, integration_id: str) -> Response:
-            integration = _integration(engine, integration_id)
+            integration = integration_or_404(engine, integration_id)
             wanted = parse(MatchRequest, await json_body(request), "matching request")
             erp_items, platform_items = await _catalogues(engine, integration)
             links = [
@@ -114,7 +115,7 @@ def records_views(engine: Engine) -> dict[str, type[View]]:
         ponte = engine
 
         async def get(self, request: Request, integration_id: str) -> Response:
-            integration = _integration(engine, integration_id)
+            integration = integration_or_404(engine, integration_id)
             query = _query(request)
             if not query:
                 recent = engine.views.history.recent(integration.id)[::-1]
@@ -136,7 +137,7 @@ def records_views(engine: Engine) -> dict[str, type[View]]:
         ponte = engine
 
         async def get(self, request: Request, integration_id: str) -> Response:
-            integration = _integration(engine, integration_id)
+            integration = integration_or_404(engine, integration_id)
             records = engine.views.parked.of_integration(integration.id)[::-1]
             return self.json({"count": len(records), "errors": [parked_view(r) for r in records]})
 
@@ -144,7 +145,7 @@ def records_views(engine: Engine) -> dict[str, type[View]]:
         ponte = engine
 
         async def post(self, request: Request, integration_id: str) -> Response:
-            integration = _integration(engine, integration_id)
+            integration = integration_or_404(engine, integration_id)
             wanted = parse(RetryRequest, await json_body(request), "retry request")
             retried = await _parked_call(
                 lambda: retry_parked(
@@ -170,7 +171,7 @@ def records_views(engine: Engine) -> dict[str, type[View]]:
         ponte = engine
 
         async def post(self, request: Request, integration_id: str) -> Response:
-            integration = _integration(engine, integration_id)
+            integration = integration_or_404(engine, integration_id)
             wanted = parse(ParkedAction, await json_body(request), "ignore request")
             await _parked_call(
                 lambda: ignore_parked(engine, integration, wanted.entity_key, actor_of(request))
@@ -191,13 +192,6 @@ def records_views(engine: Engine) -> dict[str, type[View]]:
         "errors/retry": ErrorRetry,
         "errors/ignore": ErrorIgnore,
     }
-
-
-def _integration(engine: Engine, integration_id: str) -> Integration:
-    integration = engine.registry.get(integration_id)
-    if integration is None:
-        raise ApiError(404, "not_found", f"no integration {integration_id!r}")
-    return integration
 
 
 def _query(request: Request) -> str:
