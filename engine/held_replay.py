@@ -77,6 +77,17 @@ def source_of(held: HeldEvent) -> TopicSpec:
     )
 
 
+def source_key(spec: TopicSpec, envelope: EventEnvelope) -> str:
+    """The record key the source topic declares (ERP changes: ``erp:{entity_key}``), so a
+    replayed event meets the live events of its entity on one partition."""
+    try:
+        return spec.key.format(
+            integration_id=envelope.integration_id, entity_key=envelope.entity_key
+        )
+    except (KeyError, IndexError):
+        return entity_key(envelope.integration_id, envelope.entity_key)
+
+
 def replayed_envelope(held: HeldEvent) -> EventEnvelope:
     """The envelope to re-send: an event fanned out to every integration (an ERP change) is
     addressed to the one integration that held it, so no other integration sees it twice."""
@@ -103,7 +114,7 @@ async def process_held(
     sources = [source_of(h) for h in held]
     acks = [
         await engine.topics[spec].send(
-            key=entity_key(h.envelope.integration_id, h.envelope.entity_key).encode(),
+            key=source_key(spec, h.envelope).encode(),
             value=encode(replayed_envelope(h)),
         )
         for h, spec in zip(held, sources, strict=True)
