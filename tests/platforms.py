@@ -56,11 +56,18 @@ class PlatformSandbox:
         return asyncio.run_coroutine_threadsafe(call(), self._loop).result(timeout)
 
     def settings(self) -> BaseModel:
-        return self.kit.settings()
+        """The kit's settings, made on the sandbox's thread (a kit's SQLite state lives there)."""
+        if threading.current_thread() is self._thread:
+            return self.kit.settings()
+
+        async def on_loop() -> BaseModel:
+            return self.kit.settings()
+
+        return self.run(on_loop)
 
     def access(self) -> dict[str, Any]:
         """The access fields as the admin API takes them."""
-        return access_fields(self.kit.settings())
+        return access_fields(self.settings())
 
     def place_order(self) -> str:
         return self.run(self.kit.place_order)
@@ -75,11 +82,11 @@ class PlatformSandbox:
         """A PlatformClient for this store (use it inside ``run``)."""
         spec = PLATFORMS[self.platform]
         assert spec.client is not None
-        return spec.client(self.kit.settings())
+        return spec.client(self.settings())
 
     def notification_address(self, worker: Worker, integration_id: str) -> str:
         address = f"{worker.url}/webhooks/{self.platform}/{integration_id}"
-        secret = getattr(self.kit.settings(), "notification_secret", None)
+        secret = getattr(self.settings(), "notification_secret", None)
         return f"{address}/{secret.get_secret_value()}" if secret is not None else address
 
 
