@@ -41,6 +41,7 @@ from engine.web.api import (
     AdminView,
     ApiError,
     actor_of,
+    integration_or_404,
     json_body,
     parse,
 )
@@ -51,6 +52,7 @@ from schemas.integration import Integration, IntegrationStatus
 from topics.registry import INTEGRATIONS
 
 INTEGRATION = "/api/v1/integrations/{integration_id}"
+integration_of = integration_or_404  # the name other admin views import from here
 
 
 class IntegrationChange(BaseModel):
@@ -77,13 +79,6 @@ class HeldDecision(BaseModel):
     entity_keys: list[str] | None = Field(
         None, description="Only these entities' held events (default: all of the automation)."
     )
-
-
-def integration_of(engine: Engine, integration_id: str) -> Integration:
-    integration = engine.registry.get(integration_id)
-    if integration is None:
-        raise ApiError(404, "not_found", f"no integration {integration_id!r}")
-    return integration
 
 
 def connector_of(integration: Integration) -> ConnectorSpec:
@@ -170,7 +165,7 @@ def settings_view(engine: Engine) -> type[View]:
         ponte = engine
 
         async def get(self, request: Request, integration_id: str) -> Response:
-            return self.json(settings_body(integration_of(engine, integration_id)))
+            return self.json(settings_body(integration_or_404(engine, integration_id)))
 
         async def put(self, request: Request, integration_id: str) -> Response:
             return await self._change(request, integration_id, replace=True)
@@ -179,7 +174,7 @@ def settings_view(engine: Engine) -> type[View]:
             return await self._change(request, integration_id, replace=False)
 
         async def _change(self, request: Request, integration_id: str, replace: bool) -> Response:
-            current = integration_of(engine, integration_id)
+            current = integration_or_404(engine, integration_id)
             body = await json_body(request)
             try:
                 connector = connector_of(current)
@@ -204,10 +199,10 @@ def automations_api_view(engine: Engine) -> type[View]:
         ponte = engine
 
         async def get(self, request: Request, integration_id: str) -> Response:
-            return self.json(automations_body(engine, integration_of(engine, integration_id)))
+            return self.json(automations_body(engine, integration_or_404(engine, integration_id)))
 
         async def patch(self, request: Request, integration_id: str) -> Response:
-            current = integration_of(engine, integration_id)
+            current = integration_or_404(engine, integration_id)
             try:
                 automations = patched_automations(current.automations, await json_body(request))
             except Refused as exc:
@@ -232,7 +227,7 @@ def status_view(engine: Engine, status: IntegrationStatus) -> type[View]:
         ponte = engine
 
         async def post(self, request: Request, integration_id: str) -> Response:
-            current = integration_of(engine, integration_id)
+            current = integration_or_404(engine, integration_id)
             body = parse(PauseRequest, await optional_body(request), f"{action} request")
             actor = actor_of(request)
             if current.status is status:
@@ -251,7 +246,7 @@ def integration_lifecycle_view(engine: Engine, detail: type[View]) -> type[View]
         ponte = engine
 
         async def patch(self, request: Request, integration_id: str) -> Response:
-            current = integration_of(engine, integration_id)
+            current = integration_or_404(engine, integration_id)
             change = parse(IntegrationChange, await json_body(request), "change")
             if change.name is None and change.access is None:
                 raise ApiError(400, "invalid", "send a new name and/or access fields to change")
@@ -263,7 +258,7 @@ def integration_lifecycle_view(engine: Engine, detail: type[View]) -> type[View]
             return self.json(public_view(after, connector_of(after)))
 
         async def delete(self, request: Request, integration_id: str) -> Response:
-            current = integration_of(engine, integration_id)
+            current = integration_or_404(engine, integration_id)
             counts = held_counts(engine, integration_id)
             if counts:
                 raise ApiError(
@@ -327,7 +322,7 @@ def held_view(engine: Engine) -> type[View]:
         ponte = engine
 
         async def get(self, request: Request, integration_id: str) -> Response:
-            integration_of(engine, integration_id)
+            integration_or_404(engine, integration_id)
             automation = request.query.get("automation")
             events = engine.views.held.of(
                 integration_id, None if automation is None else automation_named(automation).value
@@ -348,7 +343,7 @@ def held_decision_view(engine: Engine) -> type[View]:
         ponte = engine
 
         async def post(self, request: Request, integration_id: str, automation: str) -> Response:
-            integration = integration_of(engine, integration_id)
+            integration = integration_or_404(engine, integration_id)
             named = automation_named(automation)
             decision = parse(HeldDecision, await json_body(request), "decision")
             held = selected(engine, integration_id, named, decision.entity_keys)

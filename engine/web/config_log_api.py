@@ -15,11 +15,10 @@ from engine.config_changes import diff, next_version
 from engine.configuration import restored_parts, version_summary
 from engine.context import Engine
 from engine.integrations import public_view
-from engine.web.api import AdminView, ApiError, actor_of
+from engine.web.api import AdminView, ApiError, actor_of, integration_or_404
 from engine.web.config_api import (
     INTEGRATION,
     connector_of,
-    integration_of,
     saved_view,
 )
 from schemas.config_change import ConfigChange
@@ -48,7 +47,7 @@ def versions_view(engine: Engine) -> type[View]:
         ponte = engine
 
         async def get(self, request: Request, integration_id: str) -> Response:
-            current = integration_of(engine, integration_id)
+            current = integration_or_404(engine, integration_id)
             changes = engine.views.config_log.of_integration(integration_id)
             return self.json(
                 {
@@ -65,7 +64,7 @@ def version_view(engine: Engine) -> type[View]:
         ponte = engine
 
         async def get(self, request: Request, integration_id: str, version: str) -> Response:
-            integration_of(engine, integration_id)
+            integration_or_404(engine, integration_id)
             change = logged_version(engine, integration_id, version)
             return self.json(
                 {
@@ -83,7 +82,7 @@ def diff_view(engine: Engine) -> type[View]:
         ponte = engine
 
         async def get(self, request: Request, integration_id: str) -> Response:
-            integration_of(engine, integration_id)
+            integration_or_404(engine, integration_id)
             if "from" not in request.query or "to" not in request.query:
                 raise ApiError(400, "invalid", "send ?from=<version>&to=<version>")
             older = logged_version(engine, integration_id, request.query["from"])
@@ -105,7 +104,7 @@ def restore_view(engine: Engine) -> type[View]:
         ponte = engine
 
         async def post(self, request: Request, integration_id: str, version: str) -> Response:
-            current = integration_of(engine, integration_id)
+            current = integration_or_404(engine, integration_id)
             old = logged_version(engine, integration_id, version)
             parts = restored_parts(old)
             if all(getattr(current, part) == value for part, value in parts.items()):
