@@ -8,27 +8,24 @@ is never lost. Ignore resolves the record without applying it; both leave a hist
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
 from engine.context import Engine
+from engine.held_replay import source_key
+from engine.outbound import command_for, command_kind
 from engine.state.history import event_entry, record_history
 from engine.state.parked import unpark
 from schemas.codec import encode
-from schemas.command import EXPECTED_PAYLOAD, PlatformCommand
+from schemas.command import PlatformCommand
 from schemas.envelope import EventEnvelope
-from schemas.events import StockChanged
 from schemas.history import Step
 from schemas.integration import Integration
 from schemas.parked import ParkedRecord
 from topics.registry import DECLARED
 from topics.spec import TopicSpec
-
-PER_INTEGRATION_KEY = "{integration_id}:{entity_key}"
-KIND_OF_PAYLOAD = {payload: kind for kind, payload in EXPECTED_PAYLOAD.items()}
 
 
 class NotParked(LookupError):
@@ -80,41 +77,27 @@ def retried_envelope(
 
 
 def source_of(record: ParkedRecord) -> TopicSpec:
-    """The declared topic the record came from, if a record can be sent back to it."""
+    """The declared topic the record came from, if it takes events back."""
     spec = next((s for s in DECLARED if s.name == record.source_topic), None)
-    if spec is None or spec.key != PER_INTEGRATION_KEY:
+    if spec is None or spec.value not in (EventEnvelope, PlatformCommand):
         raise NotRetryable(
             f"{record.entity_key} came from {record.source_topic}, which takes no retried "
-            "records; ignore it and repeat the change at its source"
+            "events; ignore it and repeat the change at its source"
         )
-    if spec.value not in (EventEnvelope, PlatformCommand):
-        raise NotRetryable(f"{record.source_topic} carries {spec.value.__name__}, not events")
     return spec
 
 
-def outgoing(spec: TopicSpec, envelope: EventEnvelope) -> tuple[bytes, bytes]:
-    """Key and value of ``envelope`` on ``spec``: the event itself, or its platform command."""
-    if spec.value is not PlatformCommand:
-        return f"{envelope.integration_id}:{envelope.entity_key}".encode(), encode(envelope)
-    command = command_for(envelope)
-    return command.key.encode(), encode(command)
+def outgoing(
+    spec: TopicSpec, envelope: EventEnvelope, integration: Integration
+) -> tuple[bytes, bytes]:
+    """Key and value of ``envelope`` on ``spec``: the event itself, or its platform command.
 
-
-def command_for(envelope: EventEnvelope) -> PlatformCommand:
-    """A fresh platform command for an event addressed to one integration."""
-    payload = envelope.payload
-    entity_key, occurred_at = envelope.entity_key, envelope.occurred_at
-    if isinstance(payload, StockChanged):  # every warehouse of one SKU meets in one partition
-        entity_key, occurred_at = f"stock:{payload.level.sku}", payload.level.measured_at
-    return PlatformCommand(
-        command_id=str(uuid.uuid4()),
-        integration_id=envelope.integration_id,
-        entity_key=entity_key,
-        kind=KIND_OF_PAYLOAD[envelope.type],
-        envelope=envelope,
-        config_version=envelope.config_version,
-        occurred_at=occurred_at,
-    )
+    An ERP change goes back addressed to this integration only (the fan-out sends such an
+    event to its own integration), under the key its live changes have."""
+    if spec.value is PlatformCommand:
+        command = command_for(envelope, integration)
+        return command.key.encode(), encode(command)
+    return source_key(spec, envelope).encode(), encode(envelope)
 
 
 async def retry_parked(
@@ -128,9 +111,9 @@ async def retry_parked(
     record = parked(engine, integration.id, entity_key)
     spec = source_of(record)
     envelope = retried_envelope(record, integration.version, payload)
-    if envelope.type not in KIND_OF_PAYLOAD and spec.value is PlatformCommand:
+    if spec.value is PlatformCommand and command_kind(envelope.payload) is None:
         raise NotRetryable(f"{envelope.type} events are not sent to platforms")
-    key, value = outgoing(spec, envelope)
+    key, value = outgoing(spec, envelope, integration)
     await (await engine.topics[spec].send(key=key, value=value))
     edited = payload is not None
     detail = f"retried by {actor}" + (" with an edited payload" if edited else "")
