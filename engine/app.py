@@ -24,6 +24,7 @@ from engine.state.jobs import JobsView
 from engine.state.links import LinksView
 from engine.state.parked import ParkedView
 from engine.web.admin import integrations_views, save_integration
+from engine.web.automation_runs_api import automation_runs_views
 from engine.web.config_api import config_views, integration_lifecycle_view
 from engine.web.config_log_api import config_log_views
 from engine.web.erp_webhooks import erp_webhook_view
@@ -130,6 +131,9 @@ def _wire_web(engine: Engine) -> None:
         page(path)(view)
     for path, view in records_views(engine).items():
         page(f"/api/v1/integrations/{{integration_id}}/{path}")(view)
+    run_now, runs = automation_runs_views(engine)
+    page("/api/v1/integrations/{integration_id}/automations/{name}/run")(run_now)
+    page("/api/v1/integrations/{integration_id}/automation-runs")(runs)
     metrics, health = ops_views(engine)
     page("/metrics")(metrics)
     page("/health")(health)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -17,9 +18,22 @@ async def load_cursor(
     bootstrap: str, topics: BoundTopics, name: str, timeout: float = 30.0
 ) -> str | None:
     """The last saved cursor of ``name`` (JSON text), read afresh from the topic; None if never saved."""
-    topic = topics.name(CURSORS)
+    found = await _read_latest(bootstrap, topics, lambda key: key == name, timeout)
+    return found.get(name)
+
+
+async def load_cursors(
+    bootstrap: str, topics: BoundTopics, prefix: str, timeout: float = 30.0
+) -> dict[str, str]:
+    """Every saved cursor whose name starts with ``prefix``: name -> its last cursor JSON."""
+    return await _read_latest(bootstrap, topics, lambda key: key.startswith(prefix), timeout)
+
+
+async def _read_latest(
+    bootstrap: str, topics: BoundTopics, wanted: Callable[[str], bool], timeout: float
+) -> dict[str, str]:
     consumer = AIOKafkaConsumer(
-        topic,
+        topics.name(CURSORS),
         bootstrap_servers=bootstrap,
         group_id=None,
         enable_auto_commit=False,
@@ -27,22 +41,25 @@ async def load_cursor(
     )
     await consumer.start()
     try:
-        return await asyncio.wait_for(_latest(consumer, name), timeout)
+        return await asyncio.wait_for(_latest(consumer, wanted), timeout)
     finally:
         await consumer.stop()
 
 
-async def _latest(consumer: AIOKafkaConsumer, name: str) -> str | None:
+async def _latest(consumer: AIOKafkaConsumer, wanted: Callable[[str], bool]) -> dict[str, str]:
     while not consumer.assignment():
         await asyncio.sleep(0.05)
     partitions = list(consumer.assignment())
     ends = await consumer.end_offsets(partitions)
-    found: str | None = None
+    found: dict[str, str] = {}
     while await _behind(consumer, ends):
         for batch in (await consumer.getmany(timeout_ms=200)).values():
             for record in batch:
-                if record.key == name.encode() and record.value is not None:
-                    found = decode(CursorRecord, record.value).cursor
+                if record.key is None or record.value is None:
+                    continue
+                name = record.key.decode(errors="replace")
+                if wanted(name):
+                    found[name] = decode(CursorRecord, record.value).cursor
     return found
 
 

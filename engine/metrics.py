@@ -39,3 +39,8 @@ END_TO_END = Histogram(
     ["platform"],
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
 )
+AUTOMATION_RUNS = Counter(
+    "ponte_automation_runs_total",
+    "Runs of scheduled automations (order polling, reconciliation), by trigger and outcome.",
+    ["automation", "trigger", "outcome"],
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -69,6 +70,10 @@ CHECK_BY_STATUS: dict[int, tuple[CheckOutcome, str]] = {
 SCOPE_PROBES = {"/products": "read_products", "/orders": "read_orders"}
 """`/store` answers any installed app; these reads tell an app without the scopes Ponte
 needs (403) from a working one."""
+
+
+NOTIFIED_EVENTS = ("order/created",)
+"""The webhook events the engine registers for an integration (the ones it acts on)."""
 
 
 class NuvemshopClient:
@@ -223,6 +228,26 @@ class NuvemshopClient:
 
     async def move_order(self, platform_order_id: str, move: OrderMove) -> None:
         await self._orders.move(platform_order_id, move)
+
+    async def subscribe_notifications(self, address: str) -> int:
+        """Register ``address`` for every event Ponte acts on, once; how many were created."""
+        have = {hook["event"] for hook in await self._hooks(address)}
+        for event in NOTIFIED_EVENTS:
+            if event not in have:
+                await self._http.json("POST", "/webhooks", body={"event": event, "url": address})
+        return len(set(NOTIFIED_EVENTS) - have)
+
+    async def unsubscribe_notifications(self, address: str) -> int:
+        """Remove every webhook of ``address``; how many there were."""
+        hooks = await self._hooks(address)
+        for hook in hooks:
+            with contextlib.suppress(NotFound):  # removed meanwhile
+                await self._http.json("DELETE", f"/webhooks/{hook['id']}")
+        return len(hooks)
+
+    async def _hooks(self, address: str) -> list[Mapping[str, Any]]:
+        rows, _ = await self._http.page("/webhooks", {"url": address, "per_page": MAX_PER_PAGE})
+        return [row for row in rows if row.get("url") == address]
 
     async def aclose(self) -> None:
         await self._http.aclose()

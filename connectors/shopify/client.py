@@ -9,6 +9,7 @@ module (``connection``, ``catalog``, ``inventory``, ``order_moves``), so this cl
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -22,6 +23,7 @@ from connectors.errors import Permanent
 from connectors.shopify import catalog, connection, inventory, order_moves
 from connectors.shopify.auth import OnTokens, ShopifyTokens
 from connectors.shopify.settings import ShopifySettings
+from connectors.shopify.stock_shown import stock_shown
 from connectors.shopify.transport import (
     ACCESS_TOKEN_HEADER,
     CALL_LIMIT_HEADER,
@@ -45,6 +47,10 @@ __all__ = [
     "next_page_url",
     "parse_call_limit",
 ]
+
+
+NOTIFIED_TOPICS = ("orders/create",)
+"""The webhook topics the engine subscribes to for an integration (the ones it translates)."""
 
 
 class ShopifyClient:
@@ -136,6 +142,25 @@ class ShopifyClient:
 
     async def delete_webhook(self, webhook_id: str) -> None:
         await self.api.send("DELETE", f"/webhooks/{webhook_id}.json")
+
+    async def stock_levels(self) -> dict[str, Decimal]:
+        """SKU -> the quantity the shop shows (all locations), for reconciliation."""
+        return await stock_shown(self.api)
+
+    async def subscribe_notifications(self, address: str) -> int:
+        """Subscribe ``address`` to every topic Ponte acts on, once; how many were created."""
+        have = {webhook["topic"] for webhook in await self.list_webhooks(address=address)}
+        for topic in NOTIFIED_TOPICS:
+            if topic not in have:
+                await self.register_webhook(topic, address)
+        return len(set(NOTIFIED_TOPICS) - have)
+
+    async def unsubscribe_notifications(self, address: str) -> int:
+        """Remove every subscription of ``address``; how many there were."""
+        subscribed = await self.list_webhooks(address=address)
+        for webhook in subscribed:
+            await self.delete_webhook(str(webhook["id"]))
+        return len(subscribed)
 
     async def get_order(self, order_id: str) -> dict[str, Any]:
         return dict((await self.api.json("GET", f"/orders/{order_id}.json"))["order"])

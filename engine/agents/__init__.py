@@ -8,7 +8,9 @@ from engine.agents.erp_orders import wire_erp_orders
 from engine.agents.erp_poller import wire_erp_poller
 from engine.agents.feed_poller import wire_feed_poller
 from engine.agents.platform_sink import wire_platform_sink
+from engine.agents.scheduler import wire_schedules
 from engine.context import Engine
+from engine.webhook_subscriptions import wire_webhook_subscriptions
 
 
 def wire_agents(engine: Engine) -> None:
@@ -18,3 +20,5 @@ def wire_agents(engine: Engine) -> None:
     wire_feed_poller(engine)
     wire_erp_fanout(engine)
     wire_platform_sink(engine)
+    wire_schedules(engine)
+    wire_webhook_subscriptions(engine)

@@ -1,0 +1,260 @@
+"""Scheduled automations on a real worker and broker: order polling, run now, reconciliation,
+and the webhooks switch registering and removing the platform's notifications."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from connectors.erp.client import ErpClient
+from connectors.erp.settings import ErpSettings
+from connectors.urls import PRIVATE_URLS_CONTEXT
+from tests.harness import Stack, Worker, wait_until
+from tests.integration.support import (
+    API_VERSION,
+    erp_orders,
+    order_body,
+    place_order,
+    post_webhook,
+    read_topic,
+    shopify_headers,
+)
+from tests.platforms import PlatformSandbox, create_platform_integration
+
+pytestmark = pytest.mark.broker
+
+IMPORT_ON = {"order_import": {"enabled": True}}
+POLLING_ON = {**IMPORT_ON, "order_polling": {"enabled": True, "interval_seconds": 60}}
+
+
+def create_shop(
+    stack: Stack, worker: Worker, integration_id: str, automations: dict[str, Any]
+) -> None:
+    response = worker.api(
+        "POST",
+        "/api/v1/integrations",
+        json={
+            "id": integration_id,
+            "platform": "shopify",
+            "name": f"Loja {integration_id}",
+            "access": {
+                "shop_domain": stack.shop_domain,
+                "admin_api_token": stack.shopify_token,
+                "webhook_secret": stack.webhook_secret,
+                "base_url": stack.shopify_url,
+            },
+            "automations": automations,
+        },
+    )
+    assert response.status_code == 201, response.text
+
+
+def set_automations(worker: Worker, integration_id: str, patch: dict[str, Any]) -> None:
+    response = worker.api("PATCH", f"/api/v1/integrations/{integration_id}/automations", json=patch)
+    assert response.status_code == 200, response.text
+
+
+def run_now(worker: Worker, integration_id: str, name: str) -> httpx.Response:
+    return worker.api("POST", f"/api/v1/integrations/{integration_id}/automations/{name}/run")
+
+
+def finished_run(worker: Worker, integration_id: str, job_id: str) -> dict[str, Any]:
+    def finished() -> dict[str, Any] | None:
+        runs = worker.api("GET", f"/api/v1/integrations/{integration_id}/automation-runs")
+        for job in runs.json()["runs"]:
+            if job["id"] == job_id and job["state"] in ("done", "failed"):
+                return dict(job)
+        return None
+
+    return dict(wait_until(finished, 60, f"run {job_id} to finish"))
+
+
+def sink_events(worker: Worker) -> float:
+    return worker.metric("ponte_events_processed_total", agent="erp-orders", type="order.placed")
+
+
+def shopify_webhooks(stack: Stack, address: str) -> list[dict[str, Any]]:
+    response = httpx.get(
+        f"{stack.shopify_url}/admin/api/{API_VERSION}/webhooks.json",
+        params={"address": address},
+        headers={"X-Shopify-Access-Token": stack.shopify_token},
+        timeout=5,
+    )
+    return list(response.json()["webhooks"])
+
+
+@pytest.fixture(scope="module")
+def stack(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    running = Stack(kafka_bootstrap, Path(tmp_path_factory.mktemp("schedules")))
+    try:
+        running.start_sandboxes()
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="module")
+def worker(stack: Stack) -> Worker:
+    return stack.start_worker()
+
+
+def test_polling_imports_an_order_no_webhook_announced(stack: Stack, worker: Worker) -> None:
+    order = place_order(stack, sku="POLL-1")  # no subscription: nobody is notified
+
+    create_shop(stack, worker, "loja-polling", POLLING_ON)
+
+    created = wait_until(lambda: erp_orders(stack, order["name"]), 60, "the polled order")
+    assert len(created) == 1
+    assert (
+        worker.metric(
+            "ponte_automation_runs_total",
+            automation="order_polling",
+            trigger="schedule",
+            outcome="ok",
+        )
+        >= 1
+    )
+    # the other tests' orders are this shop's too: leave them to the flow each test exercises
+    set_automations(worker, "loja-polling", {"order_polling": {"enabled": False}})
+
+
+def test_an_order_from_webhook_and_polling_is_one_erp_order(stack: Stack, worker: Worker) -> None:
+    create_shop(stack, worker, "loja-ambos", IMPORT_ON)
+    order = place_order(stack, sku="BOTH-1")
+    body = order_body(order)
+    delivered = post_webhook(worker, "loja-ambos", body, shopify_headers(stack, body))
+    assert delivered.status_code == 200, delivered.text
+    wait_until(lambda: erp_orders(stack, order["name"]), 30, "the webhook's order in the ERP")
+    handled = sink_events(worker)
+
+    answer = run_now(worker, "loja-ambos", "order_polling")
+
+    assert answer.status_code == 202, answer.text
+    job = finished_run(worker, "loja-ambos", answer.json()["job"]["id"])
+    assert job["state"] == "done" and job["done"] >= 1, job
+    wait_until(lambda: sink_events(worker) > handled, 30, "the polled copy to reach the sink")
+    assert len(erp_orders(stack, order["name"])) == 1
+
+
+def test_run_now_refuses_what_it_cannot_run(stack: Stack, worker: Worker) -> None:
+    create_shop(stack, worker, "loja-run", IMPORT_ON)
+
+    unknown = run_now(worker, "loja-run", "coffee")
+    not_scheduled = run_now(worker, "loja-run", "webhooks")
+    no_integration = run_now(worker, "loja-nenhuma", "order_polling")
+
+    assert unknown.status_code == 400
+    assert unknown.json()["error"]["code"] == "unknown_automation"
+    assert not_scheduled.status_code == 409
+    assert not_scheduled.json()["error"]["code"] == "not_schedulable"
+    assert "order_polling" in not_scheduled.json()["error"]["message"]
+    assert no_integration.status_code == 404
+
+
+def erp_client(stack: Stack) -> ErpClient:
+    settings = ErpSettings.model_validate(
+        {"base_url": f"{stack.erp_url}/api", "api_token": stack.erp_token},
+        context={PRIVATE_URLS_CONTEXT: True},
+    )
+    return ErpClient(settings)
+
+
+async def stock_in_erp(stack: Stack, sku: str, quantity: int) -> None:
+    async with erp_client(stack) as erp:
+        await erp.products.upsert_products([{"codigo": sku, "nome": f"Produto {sku}", "preco": 42}])
+        await erp.stock.set_stock_balance(sku, "1", quantity)
+
+
+def listed_in_shop(stack: Stack, sku: str) -> None:
+    response = httpx.post(
+        f"{stack.shopify_url}/admin/api/{API_VERSION}/products.json",
+        headers={"X-Shopify-Access-Token": stack.shopify_token},
+        json={"product": {"title": f"Produto {sku}", "variants": [{"sku": sku, "price": "42"}]}},
+        timeout=5,
+    )
+    assert response.status_code == 201, response.text
+
+
+def test_reconciliation_imports_a_missed_order_and_reports_drift(
+    stack: Stack, worker: Worker
+) -> None:
+    sku = f"REC-{uuid.uuid4().hex[:6].upper()}"
+    asyncio.run(stock_in_erp(stack, sku, 7))
+    listed_in_shop(stack, sku)  # the shop shows 0 of it
+    create_shop(stack, worker, "loja-reconcilia", IMPORT_ON)  # no webhooks, no polling
+    missed = place_order(stack, sku="REC-ORDER")
+
+    answer = run_now(worker, "loja-reconcilia", "reconciliation")
+
+    assert answer.status_code == 202, answer.text
+    job = finished_run(worker, "loja-reconcilia", answer.json()["job"]["id"])
+    assert job["state"] == "done", job
+    assert job["request"]["kind"] == "reconcile"
+    items = {error["item"]: error["reason"] for error in job["errors"]}
+    assert f"order {missed['name']}" in items, job
+    assert items[f"stock {sku}"] == "ERP 7, platform shows 0; ERP value sent", job
+    wait_until(lambda: erp_orders(stack, missed["name"]), 30, "the missed order in the ERP")
+    changes = read_topic(stack.bootstrap, f"{stack.namespace}.ponte.erp-changes")
+    assert any(
+        c["type"] == "stock.changed" and c["payload"]["level"]["sku"] == sku for c in changes
+    )
+
+    again = run_now(worker, "loja-reconcilia", "reconciliation")
+    second = finished_run(worker, "loja-reconcilia", again.json()["job"]["id"])
+    assert f"order {missed['name']}" not in {e["item"] for e in second["errors"]}
+    assert len(erp_orders(stack, missed["name"])) == 1
+
+
+def test_the_webhooks_switch_registers_and_removes_shopify_notifications(
+    stack: Stack, worker: Worker
+) -> None:
+    address = f"{worker.url}/webhooks/shopify/loja-webhooks"
+    create_shop(stack, worker, "loja-webhooks", {**IMPORT_ON, "webhooks": {"enabled": True}})
+
+    registered = wait_until(lambda: shopify_webhooks(stack, address), 30, "the subscription")
+    assert [w["topic"] for w in registered] == ["orders/create"]
+    order = place_order(stack, sku="HOOK-1")
+    wait_until(lambda: erp_orders(stack, order["name"]), 30, "the notified order in the ERP")
+
+    set_automations(worker, "loja-webhooks", {"webhooks": {"enabled": False}})
+
+    wait_until(lambda: not shopify_webhooks(stack, address), 30, "the subscription removed")
+
+
+@pytest.fixture
+def nuvemshop(tmp_path: Path) -> Iterator[PlatformSandbox]:
+    sandbox = PlatformSandbox("nuvemshop", tmp_path).start()
+    try:
+        yield sandbox
+    finally:
+        sandbox.stop()
+
+
+def test_the_webhooks_switch_registers_nuvemshop_once_and_removes_it(
+    worker: Worker, nuvemshop: PlatformSandbox
+) -> None:
+    address = nuvemshop.notification_address(worker, "loja-nuvem")
+
+    def hooks() -> list[dict[str, Any]]:
+        kit: Any = nuvemshop.kit
+        try:
+            return list(nuvemshop.run(lambda: kit.api("GET", "/webhooks")))
+        except httpx.HTTPStatusError:  # an empty list is a 404 "Last page is 0"
+            return []
+
+    create_platform_integration(
+        worker, nuvemshop, "loja-nuvem", automations={**IMPORT_ON, "webhooks": {"enabled": True}}
+    )
+
+    wait_until(lambda: [h for h in hooks() if h["url"] == address], 30, "the Nuvemshop webhook")
+    assert [h["event"] for h in hooks() if h["url"] == address] == ["order/created"]
+
+    set_automations(worker, "loja-nuvem", {"webhooks": {"enabled": False}})
+
+    wait_until(lambda: not [h for h in hooks() if h["url"] == address], 30, "the webhook removed")
