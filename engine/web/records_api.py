@@ -118,7 +118,9 @@ def records_views(engine: Engine) -> dict[str, type[View]]:
             integration = integration_or_404(engine, integration_id)
             query = _query(request)
             if not query:
-                recent = engine.views.history.recent(integration.id)[::-1]
+                recent = sorted(
+                    engine.views.history.recent(integration.id), key=lambda e: e.at, reverse=True
+                )
                 return self.json({"query": "", "entries": [_entry(e) for e in recent]})
             links = _find_links(engine, integration.id, query)
             entities = _entities(engine, integration.id, query, links)
