@@ -4,11 +4,20 @@ send for the integration's real recent events while sending and saving nothing."
 
 from __future__ import annotations
 
+import asyncio
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
+from aiokafka import AIOKafkaProducer
 
+from schemas.codec import encode
+from schemas.envelope import EventEnvelope, SourceSystem
+from schemas.events import ProductChanged
+from schemas.product import Product, Variant
 from tests.harness import Stack, Worker, wait_until
 from tests.integration.support import erp_orders, place_order
 
@@ -140,6 +149,78 @@ def test_a_preview_shows_real_recent_events_and_sends_nothing(
     assert erp_order_count(stack) == orders_before
     saved = worker.api("GET", MAPPINGS.format(id=integration_id)).json()
     assert (saved["version"], saved["mappings"]) == (current["version"], [])
+
+
+def published_product(stack: Stack, integration_id: str, product: Product) -> None:
+    """A platform's product.changed on the catalog topic, as its delivery would put it there."""
+    now = datetime.now(UTC)
+    envelope = EventEnvelope(
+        event_id=uuid.uuid4().hex,
+        type="product.changed",
+        integration_id=integration_id,
+        source=SourceSystem.SHOPIFY,
+        entity_key=f"product:{product.platform_product_id}",
+        occurred_at=now,
+        received_at=now,
+        idempotency_key=uuid.uuid4().hex,
+        trace_id=uuid.uuid4().hex,
+        config_version=1,
+        payload=ProductChanged(product=product),
+    )
+
+    async def send() -> None:
+        producer = AIOKafkaProducer(bootstrap_servers=stack.bootstrap)
+        await producer.start()
+        try:
+            await producer.send_and_wait(
+                f"{stack.namespace}.ponte.catalog",
+                key=f"{integration_id}:{envelope.entity_key}".encode(),
+                value=encode(envelope),
+            )
+        finally:
+            await producer.stop()
+
+    asyncio.run(send())
+
+
+def test_a_preview_shows_a_platform_product_as_the_erp_would_get_it(
+    stack: Stack, worker: Worker, integration_id: str
+) -> None:
+    product = Product(
+        sku="CAM-PV",
+        name="Camiseta Preview",
+        description="Algodão penteado",
+        variants=[Variant(sku="CAM-PV", price=Decimal("59.90"))],
+        platform_product_id="7001",
+    )
+    published_product(stack, integration_id, product)
+    ncm = {"id": "ncm", "target": "ncm", "transform": {"kind": "constant", "value": "6109.10.00"}}
+    brand = {
+        "id": "extra",
+        "target": "extra_description",
+        "transform": {"kind": "template", "template": "Marca: {brand}"},
+        "required": True,
+    }
+    preview = f"{MAPPINGS.format(id=integration_id)}/preview"
+
+    def shown(rules: list[dict[str, Any]]) -> dict[str, Any]:
+        response = worker.api("POST", preview, json={"mappings": rules, "limit": 50})
+        assert response.status_code == 200, response.text
+        return next(e for e in response.json()["events"] if e["entity_key"] == "product:7001")
+
+    mapped, missing = shown([ncm]), shown([ncm, brand])
+
+    assert (mapped["outcome"], mapped["direction"], mapped["creating"]) == ("ok", "to_erp", True)
+    parent = mapped["payload"]["parent"]
+    assert (parent["codigo"], parent["cf"], parent["descricao"]) == (
+        "CAM-PV",
+        "61091000",
+        "Algodão penteado",
+    )
+    assert (missing["outcome"], missing["reason"]) == (
+        "mapping_missing",
+        "rule extra fills {brand} in its template, but brand is empty on this product",
+    )
 
 
 @pytest.mark.parametrize(
