@@ -28,6 +28,7 @@ from engine.web.automation_runs_api import automation_runs_views
 from engine.web.config_api import config_views, integration_lifecycle_view
 from engine.web.config_log_api import config_log_views
 from engine.web.erp_webhooks import erp_webhook_view
+from engine.web.jobs_api import jobs_views
 from engine.web.notifications import notification_view
 from engine.web.ops import ops_views
 from engine.web.records_api import records_views
@@ -134,6 +135,10 @@ def _wire_web(engine: Engine) -> None:
     run_now, runs = automation_runs_views(engine)
     page("/api/v1/integrations/{integration_id}/automations/{name}/run")(run_now)
     page("/api/v1/integrations/{integration_id}/automation-runs")(runs)
+    integration_jobs, job_detail, job_cancel = jobs_views(engine)
+    page("/api/v1/integrations/{integration_id}/jobs")(integration_jobs)
+    page("/api/v1/jobs/{job_id}")(job_detail)
+    page("/api/v1/jobs/{job_id}/cancel")(job_cancel)
     metrics, health = ops_views(engine)
     page("/metrics")(metrics)
     page("/health")(health)

@@ -1,0 +1,135 @@
+"""What a job does with each item of a page, through the flows live events take.
+
+- Importar: the catalog sink's ``import_record`` (mapping, ERP upsert keyed by SKU/code, link,
+  history, parking), in the bulk lane.
+- Importar Pedidos de Venda: ``order.placed`` events onto ORDERS with deterministic ids; the
+  ERP-orders sink creates each sales order once, however often it is imported.
+- Exportar: product commands onto OUTBOUND for the platform sink, with deterministic ids.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from datetime import UTC, datetime
+from uuid import NAMESPACE_URL, uuid5
+
+from pydantic import BaseModel
+
+from connectors.budget import Lane
+from engine.agents.erp_catalog import catalog_record, entity_key_of, import_record
+from engine.context import Engine
+from engine.jobs.progress import PageOutcome
+from engine.jobs.sources import source_entity
+from engine.order_placed import emit_orders
+from engine.translate import payload_for_record
+from schemas.codec import encode
+from schemas.command import CommandKind, CommandOrigin, PlatformCommand
+from schemas.envelope import EventEnvelope, SourceSystem
+from schemas.events import ProductChanged
+from schemas.integration import Integration
+from schemas.job import Job, JobError, JobKind
+from schemas.order import Order
+from schemas.product import Product
+from topics.registry import OUTBOUND
+
+PARALLEL_ITEMS = 8
+"""Items of one page in flight at once (the ERP and platform budgets pace the calls)."""
+
+
+async def run_page(
+    engine: Engine, integration: Integration, job: Job, records: list[BaseModel]
+) -> PageOutcome:
+    if job.request.kind is JobKind.IMPORT_ORDERS:
+        orders = [record for record in records if isinstance(record, Order)]
+        await emit_orders(engine, integration, orders)
+        return PageOutcome(done=len(orders))
+    if job.request.kind is JobKind.EXPORT:
+        return await _export(engine, integration, job, records)
+    return await _import(engine, integration, job, records)
+
+
+async def _import(
+    engine: Engine, integration: Integration, job: Job, records: list[BaseModel]
+) -> PageOutcome:
+    gate = asyncio.Semaphore(PARALLEL_ITEMS)
+
+    async def one(record: BaseModel) -> str | None:
+        async with gate:
+            envelope = item_envelope(job, integration, record)
+            return await import_record(engine, integration, envelope, Lane.BULK)
+
+    reasons = await asyncio.gather(*(one(record) for record in records))
+    errors = [
+        JobError(item=entity_key_of(source_entity(job.request), record), reason=reason)
+        for record, reason in zip(records, reasons, strict=True)
+        if reason is not None
+    ]
+    return PageOutcome(done=len(records) - len(errors), errors=errors)
+
+
+def item_envelope(job: Job, integration: Integration, record: BaseModel) -> EventEnvelope:
+    """The event of one imported item: its id is the job's and the item's, so a page processed
+    again after a crash carries the same ids."""
+    payload = payload_for_record(record)
+    key = entity_key_of(source_entity(job.request), record)
+    now = datetime.now(UTC)
+    envelope = EventEnvelope(
+        event_id=str(uuid5(NAMESPACE_URL, f"ponte:job:{job.id}:{key}")),
+        type=payload.type,
+        integration_id=integration.id,
+        source=SourceSystem(integration.platform),
+        entity_key=key,
+        occurred_at=getattr(record, "updated_at", None) or now,
+        received_at=now,
+        idempotency_key=f"job:{job.id}:{key}",
+        trace_id=job.id,
+        config_version=integration.version,
+        payload=payload,
+    )
+    assert catalog_record(envelope) is not None
+    return envelope
+
+
+async def _export(
+    engine: Engine, integration: Integration, job: Job, records: list[BaseModel]
+) -> PageOutcome:
+    topic = engine.topics[OUTBOUND]
+    acks: list[Awaitable[object]] = []
+    for record in records:
+        if isinstance(record, Product):
+            command = export_command(job, integration, record)
+            acks.append(await topic.send(key=command.key.encode(), value=encode(command)))
+    await asyncio.gather(*acks)
+    return PageOutcome(done=len(acks))
+
+
+def export_command(job: Job, integration: Integration, product: Product) -> PlatformCommand:
+    """The platform sink's command to publish one ERP product on the integration's platform."""
+    now = datetime.now(UTC)
+    payload = ProductChanged(product=product)
+    key = f"product:{product.sku}"
+    envelope = EventEnvelope(
+        event_id=str(uuid5(NAMESPACE_URL, f"ponte:job:{job.id}:{key}")),
+        type=payload.type,
+        integration_id=integration.id,
+        source=SourceSystem.ERP,
+        entity_key=key,
+        occurred_at=product.updated_at or now,
+        received_at=now,
+        idempotency_key=f"job:{job.id}:{key}",
+        trace_id=job.id,
+        config_version=integration.version,
+        payload=payload,
+    )
+    return PlatformCommand(
+        command_id=envelope.event_id,
+        integration_id=integration.id,
+        entity_key=key,
+        kind=CommandKind.PRODUCT_EXPORT,
+        envelope=envelope,
+        config_version=integration.version,
+        occurred_at=envelope.occurred_at,
+        origin=CommandOrigin.JOB,
+        job_id=job.id,
+    )
