@@ -4,18 +4,30 @@ ignored with a history entry."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
+import uuid
+from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
 
+from connectors.erp.client import ErpClient
+from connectors.erp.settings import ErpSettings
 from tests.harness import Stack, Worker, wait_until
-from tests.integration.support import erp_orders, place_order
+from tests.integration.support import API_VERSION, erp_orders, place_order
 
 pytestmark = pytest.mark.broker
 
 CARRIER = "Jadlog Expresso"
+EXPORTING = "loja-exporta"
+
+
+@pytest.fixture(scope="module")
+def worker(stack: Stack) -> Worker:
+    """A worker that also polls the ERP's changes every second (for the outbound records)."""
+    return stack.start_worker(PONTE_ERP_POLL_SECONDS="1")
 
 
 NO_SKU = [{"title": "Camiseta sem código", "price": "49.90", "quantity": 1}]
@@ -182,3 +194,82 @@ def test_an_ignored_record_leaves_the_list_with_history(
     assert erp_orders(stack, order["name"]) == []
     again = error_action(worker, integration_id, "ignore", {"entity_key": record["entity_key"]})
     assert again.status_code == 404
+
+
+def in_erp(stack: Stack, work: Any) -> Any:
+    async def run() -> Any:
+        settings = ErpSettings.model_validate(
+            {"base_url": f"{stack.erp_url}/api", "api_token": stack.erp_token},
+            context={"allow_private_urls": True},
+        )
+        async with ErpClient(settings) as erp:
+            return await work(erp)
+
+    return asyncio.run(run())
+
+
+def shopify_price(stack: Stack, sku: str) -> Decimal | None:
+    response = httpx.get(
+        f"{stack.shopify_url}/admin/api/{API_VERSION}/products.json",
+        headers={"X-Shopify-Access-Token": stack.shopify_token},
+        timeout=10,
+    )
+    prices = [
+        Decimal(str(v["price"]))
+        for p in response.json()["products"]
+        for v in p["variants"]
+        if v["sku"] == sku
+    ]
+    return prices[-1] if prices else None
+
+
+def test_a_price_drop_parked_by_the_guard_is_retried_with_an_edited_price(
+    stack: Stack, worker: Worker
+) -> None:
+    created = worker.api(
+        "POST",
+        "/api/v1/integrations",
+        json={
+            "id": EXPORTING,
+            "platform": "shopify",
+            "name": "Loja que exporta",
+            "access": {
+                "shop_domain": stack.shop_domain,
+                "admin_api_token": stack.shopify_token,
+                "webhook_secret": stack.webhook_secret,
+                "base_url": stack.shopify_url,
+            },
+            "automations": {"product_export": {"enabled": True}, "price_export": {"enabled": True}},
+            "settings": {"price_drop_guard_percent": "20"},
+        },
+    )
+    assert created.status_code == 201, created.text
+    sku = f"BONE-{uuid.uuid4().hex[:6].upper()}"
+    in_erp(
+        stack,
+        lambda erp: erp.products.upsert_products(
+            [{"codigo": sku, "nome": "Boné", "preco": "100.00"}]
+        ),
+    )
+    wait_until(lambda: shopify_price(stack, sku) == Decimal("100.00"), 60, f"{sku} exported")
+
+    in_erp(stack, lambda erp: erp.products.set_prices(sku, Decimal("40.00")))
+    record = dict(
+        wait_until(lambda: errors(worker, EXPORTING).get(f"price:{sku}"), 60, "the 60% drop parked")
+    )
+    assert record["source_topic"] == "ponte.erp-changes"
+    assert record["payload"]["price"]["price"] == "40.00"
+    edited = copy.deepcopy(record["payload"])
+    edited["price"]["price"] = "85.00"
+
+    retried = error_action(
+        worker, EXPORTING, "retry", {"entity_key": record["entity_key"], "payload": edited}
+    )
+
+    assert retried.status_code == 202, retried.text
+    wait_until(lambda: shopify_price(stack, sku) == Decimal("85.00"), 60, "the edited price sent")
+    wait_until(
+        lambda: record["entity_key"] not in errors(worker, EXPORTING), 30, "the record resolved"
+    )
+    steps = [e["step"] for e in history(worker, EXPORTING, record["entity_key"])]
+    assert "retried" in steps and "parked" in steps
