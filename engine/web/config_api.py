@@ -8,6 +8,7 @@ routes live in ``config_log_api``.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from faust.web import Request, Response, View
@@ -96,9 +97,30 @@ async def optional_body(request: Request) -> Any:
     return await json_body(request) if await request.read() else {}
 
 
+# One configuration change at a time in this worker: a second change made from the same
+# version is refused (409) instead of overwriting the first (a lost update).
+_ONE_CHANGE_AT_A_TIME = asyncio.Lock()
+
+
 async def saved(engine: Engine, before: Integration, after: Integration, action: str) -> None:
-    """Write ``after`` and its config-log entry; return once this worker sees both."""
-    await save_version(engine, before, after, action)
+    """Write ``after`` and its config-log entry; return once this worker sees both.
+
+    Refused with 409 when the integration changed since ``before`` was read."""
+    async with _ONE_CHANGE_AT_A_TIME:
+        current = engine.registry.get(before.id)
+        if current is None or current.version != before.version:
+            now = "deleted" if current is None else f"now version {current.version}"
+            raise ApiError(
+                409,
+                "changed_meanwhile",
+                f"integration {before.id!r} changed while this change was made ({now}); "
+                "read it again and retry",
+            )
+        await save_version(engine, before, after, action)
+        await _visible(engine, after)
+
+
+async def _visible(engine: Engine, after: Integration) -> None:
     log = engine.views.config_log
     try:
         await engine.registry.wait_for_version(after.id, after.version, READ_YOUR_WRITES_SECONDS)

@@ -3,6 +3,7 @@ the admin API of a real worker on a real broker: every change versioned, audited
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -276,3 +277,24 @@ def test_a_deleted_integration_is_gone_and_its_deletion_logged(
     )
     assert log[0]["actor"] == "ana@loja"
     assert log[0]["version"] == deleted["version"]
+
+
+def test_concurrent_changes_never_lose_one(stack: Stack, worker: Worker) -> None:
+    create_integration(stack, worker, "cfg-race")
+    switches = ["product_export", "price_export", "stock_export", "order_status_export", "webhooks"]
+
+    def turn_on(name: str) -> httpx.Response:
+        return worker.api("PATCH", path("cfg-race", "/automations"), json={name: {"enabled": True}})
+
+    with ThreadPoolExecutor(len(switches)) as pool:
+        answers = dict(zip(switches, pool.map(turn_on, switches), strict=True))
+
+    final = ok(worker.api("GET", path("cfg-race")))
+    applied = [name for name, answer in answers.items() if answer.status_code == 200]
+    for answer in answers.values():
+        if answer.status_code != 200:
+            refused(answer, 409, "changed_meanwhile")
+    assert applied
+    assert all(final["automations"][name]["enabled"] for name in applied)
+    assert final["version"] == 1 + len(applied)
+    assert len(versions(worker, "cfg-race")) == len(applied)
