@@ -29,6 +29,7 @@ from engine.web.config_api import config_views, integration_lifecycle_view
 from engine.web.config_log_api import config_log_views
 from engine.web.erp_webhooks import erp_webhook_view
 from engine.web.jobs_api import jobs_views
+from engine.web.mappings_api import mappings_views
 from engine.web.notifications import notification_view
 from engine.web.ops import ops_views
 from engine.web.records_api import records_views
@@ -129,6 +130,8 @@ def _wire_web(engine: Engine) -> None:
         integration_lifecycle_view(engine, integration_detail)
     )
     for path, view in {**config_views(engine), **config_log_views(engine)}.items():
+        page(path)(view)
+    for path, view in mappings_views(engine).items():
         page(path)(view)
     for path, view in records_views(engine).items():
         page(f"/api/v1/integrations/{{integration_id}}/{path}")(view)
