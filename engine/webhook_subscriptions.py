@@ -36,10 +36,6 @@ NOT_BY_API = {
         "Tray has no API to register notifications: the URL is set on the Tray app by Tray's"
         " developer support; turn on order_polling so orders are read on a schedule"
     ),
-    "vtex": (
-        "VTEX keeps one order hook per app key: configure it once for the account;"
-        " the change feed or order_polling reads orders meanwhile"
-    ),
 }
 
 

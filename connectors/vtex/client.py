@@ -15,6 +15,7 @@ from connectors.contract import CheckOutcome, ConnectionCheck, OrderMove, Page
 from connectors.cursor import SyncCursor, advance, is_new, read_from
 from connectors.errors import AuthError, ConfigError, NotFound, Retryable
 from connectors.vtex import catalog_ops, order_ops
+from connectors.vtex.hook_subscription import subscribe_hook, unsubscribe_hook
 from connectors.vtex.mapping import order_from_vtex
 from connectors.vtex.mapping_values import parse_instant
 from connectors.vtex.prices_stock import price_body, stock_body
@@ -168,6 +169,13 @@ class VtexClient:
 
     async def commit_feed(self, items: list[order_ops.FeedItem]) -> None:
         await order_ops.commit_feed(self.http, items)
+
+    async def subscribe_notifications(self, address: str) -> int:
+        """Point the account's order hook at ``address`` (one hook per app key)."""
+        return await subscribe_hook(self.http, self.settings, address)
+
+    async def unsubscribe_notifications(self, address: str) -> int:
+        return await unsubscribe_hook(self.http, address)
 
     async def sku_id(self, ref_id: str) -> str:
         """The VTEX SKU id of our SKU code (its RefId)."""

@@ -14,7 +14,10 @@ import pytest
 
 from connectors.erp.client import ErpClient
 from connectors.erp.settings import ErpSettings
+from connectors.errors import NotFound
 from connectors.urls import PRIVATE_URLS_CONTEXT
+from connectors.vtex.hook_subscription import HOOK_PATH
+from connectors.vtex.transport import Api
 from tests.harness import Stack, Worker, wait_until
 from tests.integration.support import (
     API_VERSION,
@@ -227,34 +230,76 @@ def test_the_webhooks_switch_registers_and_removes_shopify_notifications(
     wait_until(lambda: not shopify_webhooks(stack, address), 30, "the subscription removed")
 
 
-@pytest.fixture
-def nuvemshop(tmp_path: Path) -> Iterator[PlatformSandbox]:
-    sandbox = PlatformSandbox("nuvemshop", tmp_path).start()
+def subscribed_addresses(sandbox: PlatformSandbox) -> list[str]:
+    """Where the platform sandbox sends its order notifications (one entry per subscription)."""
+    kit: Any = sandbox.kit
+    if sandbox.platform == "nuvemshop":
+        try:
+            hooks = sandbox.run(lambda: kit.api("GET", "/webhooks"))
+        except httpx.HTTPStatusError:  # an empty list is a 404 "Last page is 0"
+            return []
+        return [hook["url"] for hook in hooks if hook["event"] == "order/created"]
+    client = sandbox.client()
+
+    async def saved_hook() -> Any:
+        try:
+            return await client.http.request(Api.OMS, "GET", HOOK_PATH)
+        except NotFound:
+            return None
+        finally:
+            await client.aclose()
+
+    saved = sandbox.run(saved_hook)
+    return [saved["hook"]["url"]] if saved else []
+
+
+@pytest.fixture(params=["nuvemshop", "vtex"])
+def notifying_platform(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[PlatformSandbox]:
+    sandbox = PlatformSandbox(request.param, tmp_path).start()
     try:
         yield sandbox
     finally:
         sandbox.stop()
 
 
-def test_the_webhooks_switch_registers_nuvemshop_once_and_removes_it(
-    worker: Worker, nuvemshop: PlatformSandbox
+def test_the_webhooks_switch_registers_once_and_removes(
+    worker: Worker, notifying_platform: PlatformSandbox
 ) -> None:
-    address = nuvemshop.notification_address(worker, "loja-nuvem")
+    platform = notifying_platform.platform
+    integration_id = f"loja-{platform}"
+    address = notifying_platform.notification_address(worker, integration_id)
+    automations = {**IMPORT_ON, "webhooks": {"enabled": True}}
 
-    def hooks() -> list[dict[str, Any]]:
-        kit: Any = nuvemshop.kit
-        try:
-            return list(nuvemshop.run(lambda: kit.api("GET", "/webhooks")))
-        except httpx.HTTPStatusError:  # an empty list is a 404 "Last page is 0"
-            return []
+    create_platform_integration(worker, notifying_platform, integration_id, automations=automations)
 
-    create_platform_integration(
-        worker, nuvemshop, "loja-nuvem", automations={**IMPORT_ON, "webhooks": {"enabled": True}}
+    wait_until(
+        lambda: subscribed_addresses(notifying_platform) == [address], 30, f"the {platform} hook"
+    )
+    set_automations(worker, integration_id, {"webhooks": {"enabled": False}})
+    wait_until(
+        lambda: subscribed_addresses(notifying_platform) == [], 30, f"the {platform} hook removed"
     )
 
-    wait_until(lambda: [h for h in hooks() if h["url"] == address], 30, "the Nuvemshop webhook")
-    assert [h["event"] for h in hooks() if h["url"] == address] == ["order/created"]
 
-    set_automations(worker, "loja-nuvem", {"webhooks": {"enabled": False}})
+def test_tray_webhooks_are_declared_not_registrable(worker: Worker, tmp_path: Path) -> None:
+    tray = PlatformSandbox("tray", tmp_path).start()
+    try:
+        before = worker.metric(
+            "ponte_automation_runs_total", automation="webhooks", outcome="unsupported"
+        )
+        create_platform_integration(
+            worker, tray, "loja-tray", automations={**IMPORT_ON, "webhooks": {"enabled": True}}
+        )
 
-    wait_until(lambda: not [h for h in hooks() if h["url"] == address], 30, "the webhook removed")
+        wait_until(
+            lambda: (
+                worker.metric(
+                    "ponte_automation_runs_total", automation="webhooks", outcome="unsupported"
+                )
+                > before
+            ),
+            30,
+            "Tray's webhooks switch to be answered as not registrable by API",
+        )
+    finally:
+        tray.stop()

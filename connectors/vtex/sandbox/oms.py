@@ -196,6 +196,13 @@ async def get_hook(request: web.Request) -> web.Response:
     return web.json_response(hook) if hook else _oms_error(404, "OMS004", "no hook configured")
 
 
+async def delete_hook(request: web.Request) -> web.Response:
+    """`DELETE /api/orders/hook/config` [V-OMS]: no more hook notifications for this app key."""
+    if not request.app[STATE].store.delete("hook", "config"):
+        return _oms_error(404, "OMS004", "no hook configured")
+    return web.Response(status=204)
+
+
 async def read_feed(request: web.Request) -> web.Response:
     max_lot = int(request.query.get("maxlot", 10))
     if not 1 <= max_lot <= 10:
@@ -222,5 +229,6 @@ def add_oms_routes(app: web.Application) -> None:
     r.add_post("/api/oms/pvt/orders/{id}/cancel", cancel)
     r.add_post("/api/orders/hook/config", save_hook)
     r.add_get("/api/orders/hook/config", get_hook)
+    r.add_delete("/api/orders/hook/config", delete_hook)
     r.add_get("/api/orders/feed", read_feed)
     r.add_post("/api/orders/feed", commit_feed)

@@ -53,6 +53,12 @@ class Store:
             (kind, str(record_id), orjson.dumps(body)),
         )
 
+    def delete(self, kind: str, record_id: str) -> bool:
+        deleted = self.conn.execute(
+            "DELETE FROM docs WHERE kind = ? AND id = ?", (kind, str(record_id))
+        )
+        return deleted.rowcount > 0
+
     def all(self, kind: str) -> list[Any]:
         rows = self.conn.execute("SELECT body FROM docs WHERE kind = ? ORDER BY seq", (kind,))
         return [orjson.loads(row[0]) for row in rows]
