@@ -83,7 +83,7 @@ def mappings_view(engine: Engine) -> type[View]:
             if expected is not None and expected != current.version:
                 raise ApiError(
                     409,
-                    "version_conflict",
+                    "changed_meanwhile",
                     f"the integration is at version {current.version}, not {expected}: "
                     "read the mappings again and reapply your change",
                 )

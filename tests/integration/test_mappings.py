@@ -283,7 +283,7 @@ def test_a_stale_version_is_refused(worker: Worker, integration_id: str) -> None
     )
 
     assert response.status_code == 409
-    assert response.json()["error"]["code"] == "version_conflict"
+    assert response.json()["error"]["code"] == "changed_meanwhile"
 
 
 def test_an_unknown_integration_is_not_found(worker: Worker) -> None:
