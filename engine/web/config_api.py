@@ -3,7 +3,7 @@ rename and access, delete, and its held events.
 
 Every change is a new version written through ``engine.config_changes.save_version`` (audited
 with the actor) and answered only once this worker sees it (read-your-writes). The config log
-routes live in ``config_log_api``.
+routes live in ``config_log_api``, the held-event views in ``held_api``.
 """
 
 from __future__ import annotations
@@ -27,14 +27,7 @@ from engine.configuration import (
     turned_on,
 )
 from engine.context import Engine
-from engine.held_replay import (
-    SUMMARY_LIMIT,
-    discard_held,
-    held_counts,
-    held_summary,
-    process_held,
-    selected,
-)
+from engine.held_replay import held_counts
 from engine.integrations import public_view, split_settings, url_policy
 from engine.state.config_log import log_change
 from engine.web.api import (
@@ -46,8 +39,8 @@ from engine.web.api import (
     json_body,
     parse,
 )
+from engine.web.held_api import held_decision_view, held_view
 from engine.web.responses import validation_details
-from schemas.automation import Automation
 from schemas.config_change import ConfigChange
 from schemas.integration import Integration, IntegrationStatus
 from topics.registry import INTEGRATIONS
@@ -71,15 +64,6 @@ class PauseRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: str | None = Field(None, max_length=300)
-
-
-class HeldDecision(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    action: str = Field(pattern="^(process|discard)$")
-    entity_keys: list[str] | None = Field(
-        None, description="Only these entities' held events (default: all of the automation)."
-    )
 
 
 def connector_of(integration: Integration) -> ConnectorSpec:
@@ -337,64 +321,6 @@ async def delete_integration(engine: Engine, current: Integration, actor: str) -
         await engine.registry.wait_deleted(current.id, READ_YOUR_WRITES_SECONDS)
     except TimeoutError as exc:
         raise ApiError(503, "not_visible_yet", "deleted, but still visible here shortly") from exc
-
-
-def held_view(engine: Engine) -> type[View]:
-    class HeldEvents(AdminView):
-        ponte = engine
-
-        async def get(self, request: Request, integration_id: str) -> Response:
-            integration_or_404(engine, integration_id)
-            automation = request.query.get("automation")
-            events = engine.views.held.of(
-                integration_id, None if automation is None else automation_named(automation).value
-            )
-            return self.json(
-                {
-                    "count": len(events),
-                    "by_automation": held_counts(engine, integration_id),
-                    "items": [held_summary(h) for h in events[:SUMMARY_LIMIT]],
-                }
-            )
-
-    return HeldEvents
-
-
-def held_decision_view(engine: Engine) -> type[View]:
-    class HeldDecisionView(AdminView):
-        ponte = engine
-
-        async def post(self, request: Request, integration_id: str, automation: str) -> Response:
-            integration = integration_or_404(engine, integration_id)
-            named = automation_named(automation)
-            decision = parse(HeldDecision, await json_body(request), "decision")
-            held = selected(engine, integration_id, named, decision.entity_keys)
-            actor = actor_of(request)
-            try:
-                if decision.action == "process":
-                    done = await process_held(engine, integration, named, held, actor)
-                else:
-                    done = await discard_held(engine, integration, held, actor)
-            except Refused as exc:
-                raise refusal(exc) from exc
-            except TimeoutError as exc:
-                raise ApiError(
-                    503, "not_visible_yet", "done, but the held list shows it shortly"
-                ) from exc
-            left = len(engine.views.held.of(integration_id, named.value))
-            return self.json({"action": decision.action, "count": done, "held_left": left})
-
-    return HeldDecisionView
-
-
-def automation_named(name: str) -> Automation:
-    try:
-        return Automation(name)
-    except ValueError as exc:
-        known = ", ".join(a.value for a in Automation)
-        raise ApiError(
-            400, "unknown_automation", f"no automation {name!r}; known: {known}"
-        ) from exc
 
 
 def config_views(engine: Engine) -> dict[str, type[View]]:
