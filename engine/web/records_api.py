@@ -270,15 +270,23 @@ async def _catalogues(
 
 
 async def _erp_catalogue(engine: Engine) -> list[CatalogItem]:
-    """Every ERP product family, known by its parent's code (the ERP id of its links)."""
-    items = []
-    async for docs in engine.erp.products.list_products(None):
-        for doc in docs:
-            if is_parent(doc):
-                full = await engine.erp.products.get_product(str(doc["codigo"]), lane=Lane.BULK)
-                product = product_from_erp(full)
-                items.append(catalog_item(product, product.sku))
-    return items
+    """Every ERP product family from the product list alone (parents and children come alike,
+    one call per page), known by its parent's code, the ERP id of product links."""
+    docs = [doc async for page in engine.erp.products.list_products(None) for doc in page]
+    return [catalog_item(product, product.sku) for product in erp_families(docs)]
+
+
+def erp_families(docs: list[dict[str, Any]]) -> list[Product]:
+    """Each parent with its listed children nested as the ERP nests them when read by code."""
+    children: dict[str, list[dict[str, Any]]] = {}
+    for doc in docs:
+        if not is_parent(doc):
+            children.setdefault(str(doc["idProdutoMaster"]), []).append(doc)
+    return [
+        product_from_erp(doc | {"_Skus": children.get(str(doc.get("id")), [])})
+        for doc in docs
+        if is_parent(doc)
+    ]
 
 
 async def _platform_catalogue(engine: Engine, integration: Integration) -> list[CatalogItem]:

@@ -28,12 +28,14 @@ def ean13(seed: int) -> str:
     return body + str((10 - total % 10) % 10)
 
 
-def erp_product(stack: Stack, sku: str, gtin: str | None) -> None:
-    """A simple product created in the ERP sandbox through the ERP's API."""
+def erp_product(stack: Stack, sku: str, gtin: str | None, *sizes: str) -> None:
+    """A product created in the ERP sandbox through the ERP's API: simple, or a parent with
+    one child per size (``{sku}-{size}``)."""
+    variants = [Variant(sku=f"{sku}-{s}", price=Decimal("19.90")) for s in sizes]
     product = Product(
         sku=sku,
         name=f"Produto {sku}",
-        variants=[Variant(sku=sku, gtin=gtin, price=Decimal("19.90"))],
+        variants=variants or [Variant(sku=sku, gtin=gtin, price=Decimal("19.90"))],
     )
     asyncio.run(_erp_upsert(stack, product))
 
@@ -50,15 +52,19 @@ async def _erp_upsert(stack: Stack, product: Product) -> None:
         await client.aclose()
 
 
-def shopify_product(stack: Stack, sku: str, barcode: str | None) -> str:
-    """A product created in the Shopify sandbox store; its id."""
+def shopify_product(stack: Stack, sku: str, barcode: str | None, *sizes: str) -> str:
+    """A product created in the Shopify sandbox store (one variant per size when given); its id."""
+    variants = [{"sku": f"{sku}-{size}", "price": "19.90", "option1": size} for size in sizes] or [
+        {"sku": sku, "barcode": barcode, "price": "19.90"}
+    ]
     response = httpx.post(
         f"{stack.shopify_url}/admin/api/{API_VERSION}/products.json",
         headers={"X-Shopify-Access-Token": stack.shopify_token},
         json={
             "product": {
                 "title": f"Produto {sku}",
-                "variants": [{"sku": sku, "barcode": barcode, "price": "19.90"}],
+                "variants": variants,
+                "options": [{"name": "Tamanho"}] if sizes else [],
             }
         },
         timeout=10,
@@ -86,6 +92,8 @@ def test_matching_reports_then_links_only_the_clean_matches(
     e_id = shopify_product(stack, f"{tag}-E", None)  # only on the platform
     erp_product(stack, f"{tag}-F", None)
     f_ids = {shopify_product(stack, f"{tag}-F", None) for _ in range(2)}  # duplicate SKU
+    erp_product(stack, f"{tag}-G", None, "P", "M")  # a family, by its children's SKUs
+    g_id = shopify_product(stack, f"{tag}-G", None, "P", "M")
 
     dry = worker.api(
         "POST", f"/api/v1/integrations/{integration_id}/links/match", json={"dry_run": True}
@@ -95,7 +103,11 @@ def test_matching_reports_then_links_only_the_clean_matches(
     report = dry.json()
     assert report["dry_run"] is True and report["linked"] == 0
     matched = {(m["erp_id"], m["platform_id"], m["by"]) for m in ours(report["matched"], tag)}
-    assert matched == {(f"{tag}-A", a_id, "sku"), (f"{tag}-B", b_id, "ean")}
+    assert matched == {
+        (f"{tag}-A", a_id, "sku"),
+        (f"{tag}-B", b_id, "ean"),
+        (f"{tag}-G", g_id, "sku"),
+    }
     conflicts = {c["kind"]: c for c in report["conflicts"] if c["value"].startswith(tag)}
     assert conflicts["ean_mismatch"]["erp_ids"] == [f"{tag}-C"]
     assert conflicts["ean_mismatch"]["platform_ids"] == [c_id]
@@ -111,7 +123,7 @@ def test_matching_reports_then_links_only_the_clean_matches(
     )  # fmt: skip
 
     assert applied.status_code == 200, applied.text
-    assert applied.json()["linked"] >= 2
+    assert applied.json()["linked"] >= 3
     [link] = _links(worker, integration_id, f"{tag}-A")
     assert (link["erp_id"], link["platform_id"], link["created_by"]) == (f"{tag}-A", a_id, "match")
     assert link["ean"] == ean13(seed + 1)
@@ -132,6 +144,7 @@ def test_matching_reports_then_links_only_the_clean_matches(
     assert {m["erp_id"] for m in ours(again["already_linked"], tag, "erp_id")} == {
         f"{tag}-A",
         f"{tag}-B",
+        f"{tag}-G",
     }
     assert ours(again["matched"], tag) == []
 

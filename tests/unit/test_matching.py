@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from engine.matching import CatalogItem, ConflictKind, catalog_item, match_catalogues
+from engine.web.records_api import erp_families
 from schemas.product import Product, Variant
 
 
@@ -158,3 +159,25 @@ def test_a_canonical_product_gives_its_skus_and_eans() -> None:
 
     assert made.skus == {"CAM", "CAM-P", "CAM-M"}
     assert dict(made.eans) == {"CAM-P": "7890000000011"}
+
+
+def test_erp_families_come_from_the_product_list_alone() -> None:
+    listed = [
+        {"id": 10, "codigo": "CAM", "nome": "Camiseta", "idProdutoMaster": 0, "preco": "10"},
+        {
+            "id": 11,
+            "codigo": "CAM-P",
+            "gtin": "7890000000011",
+            "idProdutoMaster": 10,
+            "preco": "10",
+        },
+        {"id": 12, "codigo": "CAM-M", "idProdutoMaster": 10, "preco": "10"},
+        {"id": 20, "codigo": "BONE", "nome": "Boné", "gtin": "7890000000028", "preco": "5"},
+    ]
+
+    items = [catalog_item(p, p.sku) for p in erp_families(listed)]
+
+    assert [(i.id, set(i.skus), dict(i.eans)) for i in items] == [
+        ("CAM", {"CAM", "CAM-P", "CAM-M"}, {"CAM-P": "7890000000011"}),
+        ("BONE", {"BONE"}, {"BONE": "7890000000028"}),
+    ]
