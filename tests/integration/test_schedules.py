@@ -303,3 +303,33 @@ def test_tray_webhooks_are_declared_not_registrable(worker: Worker, tmp_path: Pa
         )
     finally:
         tray.stop()
+
+
+def polling_runs(worker: Worker, integration_id: str) -> list[dict[str, Any]]:
+    answer = worker.api(
+        "GET",
+        f"/api/v1/integrations/{integration_id}/history",
+        params={"q": "automation:order_polling"},
+    )
+    assert answer.status_code == 200, answer.text
+    return [entry for entity in answer.json()["entities"] for entry in entity["entries"]]
+
+
+def test_a_new_leader_does_not_rerun_what_just_ran(
+    kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    own = Stack(kafka_bootstrap, Path(tmp_path_factory.mktemp("leaders")))
+    try:
+        own.start_sandboxes()
+        first = own.start_worker("first")
+        create_shop(own, first, "loja-antes", POLLING_ON)
+        wait_until(lambda: polling_runs(first, "loja-antes"), 30, "the first leader's run")
+        first.process.stop()
+
+        second = own.start_worker("second")
+        create_shop(own, second, "loja-depois", POLLING_ON)
+
+        wait_until(lambda: polling_runs(second, "loja-depois"), 30, "the new leader's first run")
+        assert len(polling_runs(second, "loja-antes")) == 1  # ran < 60 s ago: not again
+    finally:
+        own.stop()
