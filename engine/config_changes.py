@@ -8,11 +8,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from engine.bindings import BoundTopics
 from engine.context import Engine
 from engine.state.config_log import log_change
-from engine.web.admin import save_integration
+from schemas.codec import encode
 from schemas.config_change import ConfigChange, FieldChange
 from schemas.integration import Integration
+from topics.registry import INTEGRATIONS
 
 UNAUDITED = frozenset({"version", "updated_at", "updated_by", "created_at"})
 SEALED = frozenset({"credentials"})
@@ -48,6 +50,11 @@ def next_version(current: Integration, actor: str, **changes: Any) -> Integratio
     data.update(changes)
     data.update(version=current.version + 1, updated_at=datetime.now(UTC), updated_by=actor)
     return Integration.model_validate(data)
+
+
+async def save_integration(topics: BoundTopics, integration: Integration) -> None:
+    """Write a version of an integration to its compacted topic; wait for Kafka's ack."""
+    await (await topics[INTEGRATIONS].send(key=integration.id.encode(), value=encode(integration)))
 
 
 async def save_version(

@@ -9,14 +9,12 @@ from faust.web import Request, Response, View
 from pydantic import ValidationError
 
 from connectors.registry import PLATFORMS
-from engine.bindings import BoundTopics
+from engine.config_changes import save_version
 from engine.context import Engine
 from engine.integrations import IntegrationCreate, new_integration, public_view
-from engine.web.api import READ_YOUR_WRITES_SECONDS, AdminView, ApiError, json_body
+from engine.web.api import READ_YOUR_WRITES_SECONDS, AdminView, ApiError, actor_of, json_body
 from engine.web.responses import validation_details
-from schemas.codec import encode
 from schemas.integration import Integration
-from topics.registry import INTEGRATIONS
 
 
 def _view(integration: Integration) -> dict[str, Any]:
@@ -31,7 +29,7 @@ def integrations_views(engine: Engine) -> tuple[type[View], type[View]]:
             return self.json({"integrations": [_view(i) for i in engine.registry.all()]})
 
         async def post(self, request: Request) -> Response:
-            created = await create_integration(engine, await json_body(request))
+            created = await create_integration(engine, await json_body(request), actor_of(request))
             return self.json(_view(created), status=201)
 
     class IntegrationDetail(AdminView):
@@ -46,12 +44,7 @@ def integrations_views(engine: Engine) -> tuple[type[View], type[View]]:
     return IntegrationList, IntegrationDetail
 
 
-async def save_integration(topics: BoundTopics, integration: Integration) -> None:
-    """Write a version of an integration to its compacted topic; wait for Kafka's ack."""
-    await (await topics[INTEGRATIONS].send(key=integration.id.encode(), value=encode(integration)))
-
-
-async def create_integration(engine: Engine, body: Any) -> Integration:
+async def create_integration(engine: Engine, body: Any, actor: str = "admin") -> Integration:
     try:
         request = IntegrationCreate.model_validate(body)
     except ValidationError as exc:
@@ -71,14 +64,14 @@ async def create_integration(engine: Engine, body: Any) -> Integration:
             engine.sealer,
             datetime.now(UTC),
             allow_private_urls=engine.settings.allow_private_urls,
-        )
+        ).model_copy(update={"updated_by": actor})
     except ValidationError as exc:
         raise ApiError(
             400, "invalid_access", "the access fields are not valid", fields=validation_details(exc)
         ) from exc
     if engine.registry.get(integration.id) is not None:
         raise ApiError(409, "exists", f"integration {integration.id!r} already exists")
-    await save_integration(engine.topics, integration)
+    await save_version(engine, None, integration, "create")
     try:
         await engine.registry.wait_for_version(
             integration.id, integration.version, READ_YOUR_WRITES_SECONDS
