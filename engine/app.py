@@ -10,6 +10,7 @@ from connectors.erp.client import ErpClient
 from connectors.erp.settings import ErpSettings
 from engine.agents import wire_agents
 from engine.bindings import BoundTopics
+from engine.config_changes import save_integration
 from engine.context import Engine, Views
 from engine.group import reshare_budgets
 from engine.integrations import url_policy
@@ -23,7 +24,7 @@ from engine.state.history import HistoryView
 from engine.state.jobs import JobsView
 from engine.state.links import LinksView
 from engine.state.parked import ParkedView
-from engine.web.admin import integrations_views, save_integration
+from engine.web.admin import integrations_views
 from engine.web.automation_runs_api import automation_runs_views
 from engine.web.config_api import config_views, integration_lifecycle_view
 from engine.web.config_log_api import config_log_views
