@@ -305,6 +305,29 @@ def test_tray_webhooks_are_declared_not_registrable(worker: Worker, tmp_path: Pa
         tray.stop()
 
 
+def erp_orders_of(stack: Stack, platform_order_id: str) -> list[dict[str, Any]]:
+    summary = httpx.get(f"{stack.erp_url}/_sandbox/orders", timeout=5).json()
+    return [o for o in summary["orders"] if o.get("idPedidoOrigem") == platform_order_id]
+
+
+@pytest.mark.parametrize("platform", ["nuvemshop", "tray", "vtex"])
+def test_polling_imports_orders_of_every_platform(
+    stack: Stack, worker: Worker, platform: str, tmp_path: Path
+) -> None:
+    sandbox = PlatformSandbox(platform, tmp_path).start()
+    try:
+        order_id = sandbox.place_order()  # nobody subscribed: only polling can find it
+        integration_id = f"loja-poll-{platform}"
+
+        create_platform_integration(worker, sandbox, integration_id, automations=POLLING_ON)
+
+        created = wait_until(lambda: erp_orders_of(stack, order_id), 60, f"the {platform} order")
+        assert len(created) == 1
+        set_automations(worker, integration_id, {"order_polling": {"enabled": False}})
+    finally:
+        sandbox.stop()
+
+
 def polling_runs(worker: Worker, integration_id: str) -> list[dict[str, Any]]:
     answer = worker.api(
         "GET",
