@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from topics.registry import ORDERS
 from topics.spec import Cleanup, TopicSpec
 
-TABLES = {"order-links": ORDERS.partitions}
+TABLES = {"order-links": ORDERS.partitions, "order-updates-waiting": ORDERS.partitions}
 """Every Faust table of the engine and its partition count (that of the stream it follows)."""
 
 

@@ -81,6 +81,11 @@ class EngineSettings(BaseModel):
         15.0, ge=6, description="Consumer group session timeout."
     )
     data_dir: Path = Field(REPO_ROOT / "var" / "engine", description="Worker state (table cache).")
+    prerequisite_timeout_seconds: float = Field(
+        600.0,
+        gt=0,
+        description="How long an order update waits for its order (paid before created).",
+    )
     fault_point: str | None = Field(
         None, description="Test-only: a named point where the worker kills itself."
     )

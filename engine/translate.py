@@ -1,11 +1,15 @@
-"""From a raw delivery to a canonical event: which mapping applies to which notification.
+"""From a raw delivery to canonical events: which mapping applies to which notification.
 
-Pure functions; the deliveries agent looks the translator up in ``TRANSLATORS``.
+Pure functions; the deliveries agent looks the translator up in ``TRANSLATORS``. A full
+Shopify body is mapped directly; a thin notification's record is read first
+(``fetched_record_events``). Payment and cancellation become ``order.status_changed``, keyed
+like the order so they stay in order with its ``order.placed``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from uuid import NAMESPACE_URL, uuid5
 
 from pydantic import BaseModel
@@ -22,10 +26,12 @@ from schemas.events import (
     CategoryChanged,
     EventPayload,
     OrderPlaced,
+    OrderStatusChanged,
     ProductChanged,
 )
 from schemas.integration import Integration
 from schemas.order import Order
+from schemas.order_status import OrderStatus
 from schemas.product import Product
 
 Translator = Callable[[Delivery, Integration], EventEnvelope]
@@ -45,16 +51,16 @@ def idempotency_key_for(delivery: Delivery) -> str:
     )
 
 
-def shopify_order_placed(delivery: Delivery, integration: Integration) -> EventEnvelope:
-    order = order_from_shopify_json(delivery.body)
-    payload = OrderPlaced(order=order)
+def _envelope(
+    delivery: Delivery, integration: Integration, payload: EventPayload, occurred: datetime
+) -> EventEnvelope:
     return EventEnvelope(
         event_id=event_id_for(delivery, payload.type),
         type=payload.type,
         integration_id=delivery.integration_id,
         source=delivery.source,
         entity_key=delivery.entity_key,
-        occurred_at=order.created_at,
+        occurred_at=occurred,
         received_at=delivery.received_at,
         idempotency_key=idempotency_key_for(delivery),
         trace_id=delivery.trace_id,
@@ -63,9 +69,54 @@ def shopify_order_placed(delivery: Delivery, integration: Integration) -> EventE
     )
 
 
+def shopify_order_placed(delivery: Delivery, integration: Integration) -> EventEnvelope:
+    order = order_from_shopify_json(delivery.body)
+    return _envelope(delivery, integration, OrderPlaced(order=order), order.created_at)
+
+
+def shopify_status_translator(status: OrderStatus) -> Translator:
+    """orders/paid and orders/cancelled carry the whole order; the topic names the change."""
+
+    def translate(delivery: Delivery, integration: Integration) -> EventEnvelope:
+        order = order_from_shopify_json(delivery.body)
+        payload = OrderStatusChanged(platform_order_id=order.platform_order_id, status=status)
+        occurred = (
+            order.canceled_at
+            if status is OrderStatus.CANCELED
+            else order.paid_at or order.updated_at
+        )
+        return _envelope(delivery, integration, payload, occurred or delivery.received_at)
+
+    return translate
+
+
 TRANSLATORS: dict[tuple[SourceSystem, str], Translator] = {
     (SourceSystem.SHOPIFY, "orders/create"): shopify_order_placed,
+    (SourceSystem.SHOPIFY, "orders/paid"): shopify_status_translator(OrderStatus.PAID),
+    (SourceSystem.SHOPIFY, "orders/cancelled"): shopify_status_translator(OrderStatus.CANCELED),
 }
+
+CREATION_TOPICS: frozenset[tuple[SourceSystem, str]] = frozenset(
+    {
+        (SourceSystem.NUVEMSHOP, "order/created"),
+        (SourceSystem.TRAY, "order/insert"),
+        (SourceSystem.VTEX, "order/order-created"),
+        (SourceSystem.VTEX, "order/ready-for-handling"),
+    }
+)
+"""Thin notifications of a new order: its status goes in with it, no separate update.
+
+VTEX's hook is subscribed on ready-for-handling, the state a new paid order enters.
+"""
+
+
+def status_event_wanted(delivery: Delivery, order: Order) -> bool:
+    """A thin order notification other than creation reports a payment or a cancellation
+    when the order read back is past pending payment (the sink compares it with the ERP)."""
+    return (
+        delivery.source,
+        delivery.topic,
+    ) not in CREATION_TOPICS and order.status is not OrderStatus.PENDING_PAYMENT
 
 
 def payload_for_record(record: BaseModel) -> EventPayload:
@@ -83,26 +134,31 @@ def payload_for_record(record: BaseModel) -> EventPayload:
     raise TypeError(f"no event carries a {type(record).__name__}")
 
 
-def fetched_record_event(
+def fetched_record_events(
     delivery: Delivery, integration: Integration, record: BaseModel
-) -> EventEnvelope:
-    """The envelope of a record read from the platform after a thin notification."""
+) -> list[EventEnvelope]:
+    """The envelopes of a record read from the platform after a thin notification.
+
+    An order always yields order.placed (the ERP order is created if it is still missing)
+    and, after a status notification, order.status_changed with the status read.
+    """
     payload = payload_for_record(record)
     occurred = (
         getattr(record, "updated_at", None)
         or getattr(record, "created_at", None)
         or delivery.received_at
     )
-    return EventEnvelope(
-        event_id=event_id_for(delivery, payload.type),
-        type=payload.type,
-        integration_id=delivery.integration_id,
-        source=delivery.source,
-        entity_key=delivery.entity_key,
-        occurred_at=occurred,
-        received_at=delivery.received_at,
-        idempotency_key=idempotency_key_for(delivery),
-        trace_id=delivery.trace_id,
-        config_version=integration.version,
-        payload=payload,
-    )
+    envelopes = [_envelope(delivery, integration, payload, occurred)]
+    if isinstance(record, Order) and status_event_wanted(delivery, record):
+        status = OrderStatusChanged(
+            platform_order_id=record.platform_order_id, status=record.status
+        )
+        envelopes.append(_envelope(delivery, integration, status, occurred))
+    return envelopes
+
+
+def fetched_record_event(
+    delivery: Delivery, integration: Integration, record: BaseModel
+) -> EventEnvelope:
+    """The record's own event (order.placed, product.changed, ...) of a thin notification."""
+    return fetched_record_events(delivery, integration, record)[0]

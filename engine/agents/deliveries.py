@@ -15,17 +15,19 @@ from pydantic import ValidationError
 from connectors.capabilities import Entity
 from connectors.contract import Notification
 from connectors.erp.webhooks import notification_events
-from connectors.errors import ConnectorError, Permanent, Retryable
+from connectors.errors import ConfigError, ConnectorError, Permanent, Retryable
+from engine.agents.readiness import views_caught_up
+from engine.config_changes import next_version, save_version
 from engine.context import Engine
 from engine.dead_letters import send_to_dead_letter
 from engine.erp_changes import erp_envelope
 from engine.metrics import EVENTS_PROCESSED, RETRIES
 from engine.retry import call_with_retries
-from engine.translate import TRANSLATORS, fetched_record_event
+from engine.translate import TRANSLATORS, fetched_record_events
 from schemas.codec import decode, encode
 from schemas.delivery import Delivery
 from schemas.envelope import EventEnvelope, SourceSystem
-from schemas.integration import Integration
+from schemas.integration import Integration, IntegrationStatus
 from topics.registry import CATALOG, DELIVERIES, ERP_CHANGES, ORDERS
 from topics.spec import TopicSpec
 
@@ -40,6 +42,7 @@ class Unprocessable(Exception):
 def wire_deliveries(engine: Engine) -> None:
     @engine.app.agent(engine.topics[DELIVERIES], name=AGENT)
     async def translate_deliveries(stream: StreamT[bytes]) -> None:
+        await views_caught_up(engine, AGENT)
         async for event in stream.events():
             await translate_one(engine, event)
 
@@ -82,7 +85,7 @@ async def _translate(engine: Engine, event: EventT[bytes]) -> list[EventEnvelope
     if integration is None:
         raise Unprocessable(f"integration {delivery.integration_id!r} no longer exists")
     if delivery.needs_fetch:
-        return [await _fetch_and_translate(engine, delivery, integration)]
+        return await _fetch_and_translate(engine, delivery, integration)
     translator = TRANSLATORS.get((delivery.source, delivery.topic))
     if translator is None:
         raise Unprocessable(f"no flow handles {delivery.source} {delivery.topic!r} yet")
@@ -121,7 +124,7 @@ async def _erp_changes(engine: Engine, delivery: Delivery) -> list[EventEnvelope
 
 async def _fetch_and_translate(
     engine: Engine, delivery: Delivery, integration: Integration
-) -> EventEnvelope:
+) -> list[EventEnvelope]:
     entity_name, _, platform_id = delivery.entity_key.partition(":")
     try:
         entity = Entity(entity_name)
@@ -143,10 +146,23 @@ async def _fetch_and_translate(
             on_retry=count_retry,
         )
     except ConnectorError as exc:
+        if isinstance(exc, ConfigError):  # AuthError too: the integration cannot go on
+            await flag_integration(engine, integration, f"{integration.platform}: {exc.reason}")
         raise Unprocessable(f"reading {delivery.entity_key} failed: {exc.describe()}") from exc
     try:
-        return fetched_record_event(delivery, integration, record)
+        return fetched_record_events(delivery, integration, record)
     except (ValidationError, TypeError) as exc:
         raise Unprocessable(
             f"{delivery.entity_key} could not be turned into an event: {exc}"
         ) from exc
+
+
+async def flag_integration(engine: Engine, integration: Integration, reason: str) -> None:
+    """Put an active integration in error with ``reason`` (its credentials or setup failed)."""
+    if integration.status is not IntegrationStatus.ACTIVE:
+        return
+    flagged = next_version(
+        integration, "ponte", status=IntegrationStatus.ERROR, status_reason=reason
+    )
+    await save_version(engine, integration, flagged, "flag_error")
+    log.warning("integration %s flagged: %s", integration.id, reason)

@@ -1,11 +1,12 @@
-"""ERP failures: transient ones are retried with backoff, refusals go to the dead-letter topic."""
+"""ERP failures: transient ones are retried with backoff, refusals are parked in the
+integration's error list with the ERP's answer."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.harness import Stack, Worker, wait_until
-from tests.integration.support import erp_fault, erp_orders, place_order, read_topic
+from tests.integration.support import erp_fault, erp_orders, place_order
 
 pytestmark = pytest.mark.broker
 
@@ -26,7 +27,7 @@ def test_a_transient_erp_failure_is_retried_until_the_order_is_created_once(
     assert worker.metric("ponte_retries_total", sink="erp") >= retries_before + 2
 
 
-def test_an_erp_refusal_is_dead_lettered_with_its_reason_and_the_flow_goes_on(
+def test_an_erp_refusal_is_parked_with_its_reason_and_the_flow_goes_on(
     stack: Stack, worker: Worker, integration_id: str
 ) -> None:
     erp_fault(stack, 422, count=1)
@@ -35,17 +36,20 @@ def test_an_erp_refusal_is_dead_lettered_with_its_reason_and_the_flow_goes_on(
     accepted = place_order(stack, sku="ACEITO")
 
     wait_until(lambda: erp_orders(stack, accepted["name"]), 60, f"{accepted['name']} in the ERP")
-    dead = wait_until(
+    parked = wait_until(
         lambda: [
-            r
-            for r in read_topic(stack.bootstrap, f"{stack.namespace}.ponte.orders.dlq")
-            if refused["name"] in r["value"]
+            e
+            for e in worker.api("GET", f"/api/v1/integrations/{integration_id}/errors").json()[
+                "errors"
+            ]
+            if e["entity_key"] == f"order:{refused['id']}"
         ],
         30,
-        "the refused order on the dead-letter topic",
+        "the refused order in the integration's error list",
     )
-    assert dead[0]["error_type"] == "Permanent"
-    assert "422" in dead[0]["reason"]
-    assert dead[0]["source_topic"] == f"{stack.namespace}.ponte.orders"
+    assert parked[0]["error_class"] == "permanent"
+    assert "422" in parked[0]["platform_answer"]
+    assert parked[0]["source_topic"] == "ponte.orders"
     assert erp_orders(stack, refused["name"]) == []
-    assert worker.metric("ponte_dead_letters_total", topic="ponte.orders") >= 1
+    shown = worker.api("GET", f"/api/v1/integrations/{integration_id}").json()
+    assert shown["status"] == "active"  # a refused order does not stop the integration
