@@ -17,7 +17,19 @@ from tests.harness import Stack, Worker
 API_VERSION = "2026-04"
 
 
-def create_integration(stack: Stack, worker: Worker, integration_id: str) -> dict[str, Any]:
+IMPORT_ON: dict[str, Any] = {"order_import": {"enabled": True}}
+
+
+def create_integration(
+    stack: Stack,
+    worker: Worker,
+    integration_id: str,
+    *,
+    automations: dict[str, Any] | None = None,
+    settings: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A Shopify integration of the stack's shop; ``automations`` default: order_import on."""
+    extra: dict[str, Any] = {} if settings is None else {"settings": settings}
     response = worker.api(
         "POST",
         "/api/v1/integrations",
@@ -31,7 +43,8 @@ def create_integration(stack: Stack, worker: Worker, integration_id: str) -> dic
                 "webhook_secret": stack.webhook_secret,
                 "base_url": stack.shopify_url,
             },
-            "automations": {"order_import": {"enabled": True}},
+            "automations": IMPORT_ON if automations is None else automations,
+            **extra,
         },
     )
     assert response.status_code == 201, response.text
