@@ -127,10 +127,11 @@ class SubscriptionKeeper:
     async def _apply(self, integration: Integration, on: bool) -> None:
         try:
             outcome, detail = await apply_switch(self._engine, integration, on)
-        except ConnectorError as exc:
+        except Exception as exc:  # a client that cannot be built fails the same way: later
+            detail = exc.describe() if isinstance(exc, ConnectorError) else repr(exc)
             self._retry_at[integration.id] = self._last_tick + RETRY_SECONDS
-            log.warning("webhooks of %s not updated: %s", integration.id, exc.describe())
-            self._record(integration, "failed", f"{exc.describe()}; retrying in a minute")
+            log.warning("webhooks of %s not updated: %s", integration.id, detail)
+            self._record(integration, "failed", f"{detail}; retrying in a minute")
             return
         self._applied[integration.id] = on
         self._retry_at.pop(integration.id, None)

@@ -19,8 +19,10 @@ from aiokafka.errors import KafkaError
 
 from connectors.errors import ConnectorError
 from engine.agents.order_polling import poll_orders
+from engine.config_changes import next_version, save_version
 from engine.context import Engine
 from engine.cursors import load_cursors, save_cursor
+from engine.failures import classify, stops_integration
 from engine.metrics import AUTOMATION_RUNS
 from engine.reconciliation import reconcile, reconcile_counts
 from engine.schedules import (
@@ -38,7 +40,7 @@ from engine.state.history import record_history
 from engine.state.jobs import save_job
 from schemas.automation import Automation
 from schemas.history import HistoryEntry, Step
-from schemas.integration import Integration
+from schemas.integration import Integration, IntegrationStatus
 from schemas.job import Job, JobState
 
 log = logging.getLogger(__name__)
@@ -60,11 +62,9 @@ async def run_automation(
     try:
         finished, detail = await _run(engine, integration, automation)
         outcome, state = "ok", JobState.DONE
-    except (ConnectorError, KafkaError, OSError, TimeoutError) as exc:
-        describe = getattr(exc, "describe", None)
-        detail = describe() if describe is not None else f"{type(exc).__name__}: {exc}"
+    except Exception as exc:  # whatever failed, the run ends as failed: no job left running
+        detail = await _failed(engine, integration, automation, exc)
         finished, outcome, state = {}, "failed", JobState.FAILED
-        log.warning("%s of %s failed: %s", automation.value, integration.id, detail)
     AUTOMATION_RUNS.labels(
         automation=automation.value, trigger=trigger.value, outcome=outcome
     ).inc()
@@ -76,6 +76,30 @@ async def run_automation(
     )
     await save_job(engine.topics, job)
     return job
+
+
+async def _failed(
+    engine: Engine, integration: Integration, automation: Automation, exc: Exception
+) -> str:
+    """What went wrong, logged; an auth or configuration error flags the integration, as a
+    parked event's would (its scheduled runs stop until an operator resumes it)."""
+    if isinstance(exc, ConnectorError):
+        detail = exc.describe()
+        log.warning("%s of %s failed: %s", automation.value, integration.id, detail)
+    else:
+        detail = f"{type(exc).__name__}: {exc}"
+        log.error("%s of %s failed", automation.value, integration.id, exc_info=exc)
+    current = engine.registry.get(integration.id)
+    if (
+        stops_integration(classify(exc))
+        and current is not None
+        and current.status is IntegrationStatus.ACTIVE
+    ):
+        flagged = next_version(
+            current, "ponte", status=IntegrationStatus.ERROR, status_reason=detail
+        )
+        await save_version(engine, current, flagged, "flag_error")
+    return detail
 
 
 async def _run(
@@ -161,4 +185,7 @@ def wire_schedules(engine: Engine) -> None:
 
     @engine.app.timer(TICK_SECONDS, on_leader=True, name="automation-scheduler")  # type: ignore[untyped-decorator]
     async def run_due_automations() -> None:
-        await scheduler.tick()
+        try:
+            await scheduler.tick()
+        except (KafkaError, TimeoutError, OSError) as exc:  # the next tick tries again
+            log.warning("scheduled automations not started this tick: %r", exc)

@@ -160,6 +160,45 @@ def test_run_now_refuses_what_it_cannot_run(stack: Stack, worker: Worker) -> Non
     assert no_integration.status_code == 404
 
 
+def test_a_run_refused_for_auth_fails_and_flags_the_integration(
+    stack: Stack, worker: Worker
+) -> None:
+    response = worker.api(
+        "POST",
+        "/api/v1/integrations",
+        json={
+            "id": "loja-token-errado",
+            "platform": "shopify",
+            "name": "Loja token errado",
+            "access": {
+                "shop_domain": stack.shop_domain,
+                "admin_api_token": "shpat_revoked",
+                "webhook_secret": stack.webhook_secret,
+                "base_url": stack.shopify_url,
+            },
+            "automations": IMPORT_ON,
+        },
+    )
+    assert response.status_code == 201, response.text
+
+    answer = run_now(worker, "loja-token-errado", "order_polling")
+
+    job = finished_run(worker, "loja-token-errado", answer.json()["job"]["id"])
+    assert job["state"] == "failed"
+    assert "shpat_revoked" not in str(job)
+    flagged = wait_until(
+        lambda: (
+            worker.api("GET", "/api/v1/integrations/loja-token-errado").json()["status"] == "error"
+        ),
+        30,
+        "the integration flagged",
+    )
+    assert flagged
+    refused = run_now(worker, "loja-token-errado", "order_polling")
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "integration_not_active"
+
+
 def erp_client(stack: Stack) -> ErpClient:
     settings = ErpSettings.model_validate(
         {"base_url": f"{stack.erp_url}/api", "api_token": stack.erp_token},
