@@ -37,7 +37,11 @@ POLLING_ON = {**IMPORT_ON, "order_polling": {"enabled": True, "interval_seconds"
 
 
 def create_shop(
-    stack: Stack, worker: Worker, integration_id: str, automations: dict[str, Any]
+    stack: Stack,
+    worker: Worker,
+    integration_id: str,
+    automations: dict[str, Any],
+    token: str | None = None,
 ) -> None:
     response = worker.api(
         "POST",
@@ -48,7 +52,7 @@ def create_shop(
             "name": f"Loja {integration_id}",
             "access": {
                 "shop_domain": stack.shop_domain,
-                "admin_api_token": stack.shopify_token,
+                "admin_api_token": token or stack.shopify_token,
                 "webhook_secret": stack.webhook_secret,
                 "base_url": stack.shopify_url,
             },
@@ -163,23 +167,7 @@ def test_run_now_refuses_what_it_cannot_run(stack: Stack, worker: Worker) -> Non
 def test_a_run_refused_for_auth_fails_and_flags_the_integration(
     stack: Stack, worker: Worker
 ) -> None:
-    response = worker.api(
-        "POST",
-        "/api/v1/integrations",
-        json={
-            "id": "loja-token-errado",
-            "platform": "shopify",
-            "name": "Loja token errado",
-            "access": {
-                "shop_domain": stack.shop_domain,
-                "admin_api_token": "shpat_revoked",
-                "webhook_secret": stack.webhook_secret,
-                "base_url": stack.shopify_url,
-            },
-            "automations": IMPORT_ON,
-        },
-    )
-    assert response.status_code == 201, response.text
+    create_shop(stack, worker, "loja-token-errado", IMPORT_ON, token="shpat_revoked")
 
     answer = run_now(worker, "loja-token-errado", "order_polling")
 
