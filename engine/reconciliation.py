@@ -1,8 +1,9 @@
 """Reconciliation: recent platform orders the ERP does not have, and stock that drifted.
 
-Orders: the platform's orders placed in a recent window are compared with the ERP's orders of
-that window (one paged listing, then a lookup by platform number for each one that seems
-missing); the missing ones are emitted as ``order.placed`` exactly as polling would, so the
+Orders: the platform's orders placed in a recent window (never before the integration's import
+floor: ``order_import_since``, else a day before it was created) are compared with the ERP's
+orders of that window (one paged listing, then a lookup by platform number for each one that
+seems missing); the missing ones are emitted as ``order.placed`` exactly as polling would, so the
 ERP-orders sink creates each once.
 
 Stock: where the platform's client can show its stock (``stock_levels``), the quantity each SKU
@@ -125,7 +126,8 @@ async def _reconcile_orders(
     engine: Engine, integration: Integration, client: Any, report: ReconcileReport
 ) -> None:
     now = datetime.now(UTC)
-    floor = max(import_floor(integration, now, ORDER_WINDOW), now - ORDER_WINDOW)
+    # Never before what polling would have read had it been on since the integration began.
+    floor = max(import_floor(integration, integration.created_at), now - ORDER_WINDOW)
     recent: dict[str, Order] = {}
     async for page in client.list_since(Entity.ORDER, SyncCursor(since=floor), lane=Lane.BULK):
         for order in placed_since(page.records, floor):

@@ -108,7 +108,8 @@ async def _run(
     """The job fields and the summary of one run."""
     if automation is Automation.ORDER_POLLING:
         count = await poll_orders(engine, integration)
-        return {"total": count, "done": count}, f"{count} new orders read"
+        summary = f"{count} orders read (placed or updated since the last poll)"
+        return {"total": count, "done": count}, summary
     report = await reconcile(engine, integration)
     return {**reconcile_counts(report), "errors": report.items()}, report.summary()
 
