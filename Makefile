@@ -1,4 +1,4 @@
-.PHONY: run test setup lint bench bench-connectors clean
+.PHONY: run test setup lint bench bench-connectors bench-flows clean
 
 run:  ## set up, then run the demo: broker, sandboxes, engine and a demo order end to end
 	scripts/run.sh
@@ -17,6 +17,9 @@ bench:  ## latency and throughput against baselines measured in the same run
 
 bench-connectors:  ## each connector's client at its platform's real rate limit; order mapping cost
 	scripts/setup.sh && .venv/bin/python -m bench.connectors
+
+bench-flows:  ## issue 4 flows: order import and stock fan-out vs a bare Kafka loop; stock freshness
+	scripts/setup.sh && .venv/bin/python -m bench.flows --bootstrap $${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}
 
 clean:
 	.venv/bin/ponte broker stop || true

@@ -1,0 +1,132 @@
+"""One flow of the engine drained from a pre-loaded backlog, then the baseline on the same data.
+
+The stack is the integration tests' (``tests.harness.Stack``): ERP and Shopify sandboxes and
+``python -m engine worker`` processes on the real broker, in a fresh namespace per flow. A first
+worker creates the integrations through the admin API and stops; the flow's source topic is
+then filled; a second worker starts on that backlog and is timed by what it writes to the
+flow's output topic. With that worker stopped, the bare loop drains the same source topic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bench.cpu import cpu_share, cpu_snapshot
+from bench.flow_baseline import run_baseline
+from bench.flow_data import Record
+from bench.flow_kafka import preload, read_values, read_written, wait_for_size
+from bench.flow_stats import exactly_once, ratio_to_baseline, throughput
+from bench.flow_work import Work
+from schemas.codec import decode
+from schemas.integration import Integration
+from tests.harness import Stack, Worker
+from topics.registry import INTEGRATIONS
+from topics.spec import TopicSpec
+
+ERP_SANDBOX_RATE = 5000.0  # the ERP sandbox's own limit is not what is measured
+
+
+@dataclass(frozen=True)
+class Flow:
+    """What is measured: records into ``source``, ``fan_out`` output records per input."""
+
+    name: str
+    what: str
+    source: TopicSpec
+    output: TopicSpec
+    integrations: list[dict[str, Any]]  # admin API bodies, without access
+    expected: Callable[[Sequence[Record], list[str]], list[str]]  # output identities
+    work: Callable[[list[Integration]], Work]
+    identity: Callable[[bytes], str]
+
+
+def shopify_access(stack: Stack, requests_per_second: float | None = None) -> dict[str, Any]:
+    access: dict[str, Any] = {
+        "shop_domain": stack.shop_domain,
+        "admin_api_token": stack.shopify_token,
+        "webhook_secret": stack.webhook_secret,
+        "base_url": stack.shopify_url,
+    }
+    if requests_per_second is not None:
+        access["requests_per_second"] = requests_per_second
+    return access
+
+
+def create_integrations(stack: Stack, worker: Worker, bodies: list[dict[str, Any]]) -> None:
+    for body in bodies:
+        full = {"platform": "shopify", "name": f"Bench {body['id']}"} | body
+        response = worker.api(
+            "POST", "/api/v1/integrations", json=full | {"access": shopify_access(stack)}
+        )
+        if response.status_code != 201:
+            raise RuntimeError(f"creating {body['id']}: {response.status_code} {response.text}")
+
+
+def saved_integrations(stack: Stack) -> list[Integration]:
+    """The latest version of each integration, as the engine's registry folds them."""
+    topic = INTEGRATIONS.named(stack.namespace)
+    latest: dict[str, Integration] = {}
+    for value in asyncio.run(read_values(stack.bootstrap, topic)):
+        integration = decode(Integration, value)
+        kept = latest.get(integration.id)
+        if kept is None or kept.version < integration.version:
+            latest[integration.id] = integration
+    return list(latest.values())
+
+
+def measure_flow(
+    stack: Stack, flow: Flow, records: Sequence[Record], timeout: float
+) -> dict[str, Any]:
+    """The engine's figures for ``flow`` and the baseline's on the same records."""
+    stack.start_sandboxes(erp_rate=ERP_SANDBOX_RATE)
+    setup = stack.start_worker(name=f"{flow.name}-setup")
+    create_integrations(stack, setup, flow.integrations)
+    setup.process.stop()
+    integrations = saved_integrations(stack)
+    expected = flow.expected(records, [i.id for i in integrations])
+    source, output = flow.source.named(stack.namespace), flow.output.named(stack.namespace)
+    asyncio.run(preload(stack.bootstrap, source, records))
+    engine = _drain_with_worker(stack, flow, output, len(expected), timeout)
+    written = asyncio.run(read_written(stack.bootstrap, output, flow.identity))
+    engine |= throughput(written.timestamps_ms) | exactly_once(expected, written.identities)
+    sink = f"{stack.namespace}.bench.baseline-{flow.name}"
+    work = flow.work(integrations)
+    baseline = asyncio.run(run_baseline(stack.bootstrap, source, sink, work, timeout))
+    written = asyncio.run(read_written(stack.bootstrap, sink, flow.identity))
+    baseline |= throughput(written.timestamps_ms) | exactly_once(expected, written.identities)
+    return {
+        "what": flow.what,
+        "input_records": len(records),
+        "integrations": len(integrations),
+        "expected_output_records": len(expected),
+        "engine": engine,
+        "baseline": baseline,
+        "ratio": ratio_to_baseline(engine["per_s"], baseline["per_s"]),
+        "steady_ratio": ratio_to_baseline(engine["steady_per_s"], baseline["steady_per_s"]),
+        "namespace": stack.namespace,
+    }
+
+
+def _drain_with_worker(
+    stack: Stack, flow: Flow, output: str, expected: int, timeout: float
+) -> dict[str, Any]:
+    """Start the measured worker on the backlog; stop it once the output holds ``expected``."""
+    started = time.monotonic()
+    worker = stack.start_worker(name=f"{flow.name}-measured")
+    assert worker.process.popen is not None
+    pids = {"worker": worker.process.popen.pid}
+    cpu_before, ready = cpu_snapshot(pids), time.monotonic()
+    size = asyncio.run(wait_for_size(stack.bootstrap, output, expected, ready + timeout))
+    cores = cpu_share(cpu_before, cpu_snapshot(pids), time.monotonic() - ready)
+    dead_letters = worker.metric("ponte_dead_letters_total")
+    worker.process.stop()
+    return {
+        "worker_start_s": round(ready - started, 1),
+        "output_records_at_stop": size,
+        "worker_cores_used": cores["worker"],
+        "dead_letters": dead_letters,
+    }
