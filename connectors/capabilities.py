@@ -48,6 +48,9 @@ class ConnectorSpec:
     """() -> a connectors.contract.SandboxKit driving this platform's sandbox."""
     extras: type[BaseModel] | None = None
     """The platform's own Configurações (an integration's ``settings.platform_extras``)."""
+    product_specifications: bool = False
+    """True: a product write sets ``Product.specifications`` on the platform; False: the
+    platform has no documented place for them and they are not sent."""
 
     def can(self, entity: Entity, operation: Operation) -> bool:
         return operation in self.capabilities.get(entity, frozenset())

@@ -58,7 +58,7 @@ class CatalogWriter:
             if match is None:
                 new.append(variant)
             else:
-                patches.append(variant_patch(variant, str(match["id"])))
+                patches.append(variant_patch(variant, str(match["id"]), product))
         if patches:
             await self._http.json("PATCH", f"/products/{product_id}/variants", body=patches)
         for variant in new:

@@ -2,6 +2,11 @@
 
 Texts go out as `{"pt": ...}` maps; money as decimal strings. Product bodies never carry
 `variants` on update: `PUT /products/{id}` with variants replaces the whole variant set.
+
+Ownership: an update leaves out the keys of the fields in `Product.withheld` (`NUVEMSHOP_KEYS`;
+a withheld price leaves out the existing variants' prices). Images are sent on a create only.
+Specifications are not written: the reference documents product `attributes` as the variant
+axes only and no place for a product's own name -> value attributes (`ConnectorSpec.product_specifications` is off).
 """
 
 from __future__ import annotations
@@ -9,11 +14,22 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from connectors.ownership import KeysOf, keys_withheld, withholds, without
 from schemas.category import Category
+from schemas.integration import OwnedField
 from schemas.product import Product, Variant
 
 LANGUAGE = "pt"
 CANCEL_REASONS = frozenset({"customer", "fraud", "inventory", "other"})
+NUVEMSHOP_KEYS: KeysOf = {
+    OwnedField.NAME: ("name",),
+    OwnedField.DESCRIPTION: ("description",),
+    OwnedField.BRAND: ("brand",),
+    OwnedField.CATEGORIES: ("categories",),
+    OwnedField.IMAGES: ("images",),
+}
+"""The product keys of each owned field; price lives on the variants (`PRICE_KEYS`)."""
+PRICE_KEYS = frozenset({"price", "promotional_price"})
 
 
 def _text(value: str, language: str) -> dict[str, str]:
@@ -26,7 +42,7 @@ def _decimal(value: Decimal | None) -> str | None:
 
 def product_create_body(product: Product, language: str = LANGUAGE) -> dict[str, Any]:
     """`POST /products`: the product with its attribute axes and every variant."""
-    body = product_update_body(product, language)
+    body = _product_fields(product, language)
     axes = [attribute.name for attribute in product.variants[0].attributes]
     body["attributes"] = [_text(axis, language) for axis in axes]
     body["variants"] = [variant_body(variant, language) for variant in product.variants]
@@ -35,7 +51,12 @@ def product_create_body(product: Product, language: str = LANGUAGE) -> dict[str,
 
 
 def product_update_body(product: Product, language: str = LANGUAGE) -> dict[str, Any]:
-    """`PUT /products/{id}`: the product's own fields, never its variants."""
+    """`PUT /products/{id}`: the product's own fields, never its variants; the fields it
+    withholds are left as Nuvemshop has them."""
+    return without(_product_fields(product, language), keys_withheld(product, NUVEMSHOP_KEYS))
+
+
+def _product_fields(product: Product, language: str) -> dict[str, Any]:
     body: dict[str, Any] = {
         "name": _text(product.name, language),
         "brand": product.brand,
@@ -70,9 +91,15 @@ def variant_body(variant: Variant, language: str = LANGUAGE) -> dict[str, Any]:
     return body
 
 
-def variant_patch(variant: Variant, variant_id: str, language: str = LANGUAGE) -> dict[str, Any]:
-    """One element of `PATCH /products/{id}/variants`: the variant's id and its fields."""
-    return {"id": int(variant_id), **variant_body(variant, language)}
+def variant_patch(
+    variant: Variant, variant_id: str, product: Product, language: str = LANGUAGE
+) -> dict[str, Any]:
+    """One element of `PATCH /products/{id}/variants`: the variant's id and its fields (its
+    prices left as they are when the product withholds its price)."""
+    fields = variant_body(variant, language)
+    if withholds(product, OwnedField.PRICE):
+        fields = without(fields, PRICE_KEYS)
+    return {"id": int(variant_id), **fields}
 
 
 def category_body(category: Category, language: str = LANGUAGE) -> dict[str, Any]:

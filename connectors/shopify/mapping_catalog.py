@@ -20,6 +20,12 @@ Pure functions, no I/O. Rules where Shopify and the canonical model do not line 
   values the union of the values the products give it; its platform id is its name.
 - Brand is ``vendor``. NCM is not on Shopify's product (``ncm`` stays None).
 - Weight: ``weight`` + ``weight_unit`` in kilograms; ``grams`` when they are absent.
+- Ownership. An update leaves out the keys of the fields in ``Product.withheld`` (``SHOPIFY_KEYS``;
+  a withheld price leaves out the existing variants' ``price`` and ``compare_at_price``). Images
+  are sent on a create only. Specifications (``Product.specifications``) are not written: the
+  reference names metafields as their place but documents no REST write for product
+  metafields (only GraphQL ``productSet``, which replaces the whole list), so they are unsupported
+  here (``ConnectorSpec.product_specifications`` is off).
 - Active: ``status`` "active" (draft and archived are inactive); payloads older than ``status``
   count as active when published.
 """
@@ -35,6 +41,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from connectors.errors import Permanent
+from connectors.ownership import KeysOf, keys_withheld, withholds, without
 from connectors.shopify.mapping_values import (
     first_text,
     money,
@@ -48,6 +55,7 @@ from connectors.shopify.mapping_values import (
 from schemas.attribute import Attribute
 from schemas.brand import Brand
 from schemas.category import Category
+from schemas.integration import OwnedField
 from schemas.product import AttributeValue, Dimensions, Product, Variant
 
 KG_PER_UNIT = {
@@ -60,6 +68,15 @@ WEIGHT_STEP = Decimal("0.001")
 PLACEHOLDER_OPTION, PLACEHOLDER_VALUE = "Title", "Default Title"
 SKU_OPTION = "Variante"
 MAX_OPTIONS = 3
+SHOPIFY_KEYS: KeysOf = {
+    OwnedField.NAME: ("title",),
+    OwnedField.DESCRIPTION: ("body_html",),
+    OwnedField.BRAND: ("vendor",),
+    OwnedField.CATEGORIES: ("product_type",),
+    OwnedField.IMAGES: ("images",),
+}
+"""The product keys of each owned field; price lives on the variants (``PRICE_KEYS``)."""
+PRICE_KEYS = frozenset({"price", "compare_at_price"})
 
 
 def product_from_shopify(payload: Mapping[str, Any]) -> Product:
@@ -157,6 +174,7 @@ def product_to_shopify(
     On a PUT, REST replaces the variant list: variants left out are deleted. Each canonical
     variant keeps the id of the existing variant with its SKU, so Shopify updates it in place
     (its inventory item and order history stay); variants the ERP no longer has are removed.
+    Fields the product withholds keep Shopify's values (keys absent from the PUT are kept).
     """
     names = option_names(product)
     body: dict[str, Any] = {
@@ -177,10 +195,12 @@ def product_to_shopify(
         text(v.get("sku")): v["id"] for v in records(existing.get("variants")) if v.get("id")
     }
     body["id"] = existing["id"]
-    for variant, canonical in zip(body["variants"], product.variants, strict=True):
+    price_kept = withholds(product, OwnedField.PRICE)
+    for position, canonical in enumerate(product.variants):
         if (known := ids_by_sku.get(canonical.sku)) is not None:
-            variant["id"] = known
-    return body
+            variant = {"id": known, **body["variants"][position]}
+            body["variants"][position] = without(variant, PRICE_KEYS) if price_kept else variant
+    return without(body, keys_withheld(product, SHOPIFY_KEYS))
 
 
 def option_names(product: Product) -> list[str]:

@@ -22,6 +22,7 @@ TRAY = ConnectorSpec(
     title="Tray",
     settings=TraySettings,
     extras=TrayExtras,
+    product_specifications=True,
     capabilities={
         Entity.ORDER: frozenset(
             {

@@ -3,6 +3,12 @@
 Tray weighs in grams and measures in centimetres; the canonical model weighs in kilograms.
 A product without variations carries its own price and stock; with variations they live on
 each variant (``/products/variants``).
+
+Ownership: a write leaves out the keys of the fields in ``Product.withheld`` (``TRAY_KEYS``; a
+withheld price also stays on the existing variants). Tray's PUT changes only the keys sent, so
+leaving them out keeps the store's values. The main category (``category_id``) is the most
+specific category when it is a Tray id; images are not written here.
+Specifications are the product's "características" (``properties_to_tray``).
 """
 
 from __future__ import annotations
@@ -10,13 +16,23 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from connectors.ownership import KeysOf, keys_withheld, without
 from connectors.tray.values import decimal, flag, instant, money, text, unwrap
 from schemas.attribute import Attribute
 from schemas.brand import Brand
 from schemas.category import Category
+from schemas.integration import OwnedField
 from schemas.product import AttributeValue, Dimensions, Product, Variant
 
 GRAMS_PER_KG = Decimal(1000)
+TRAY_KEYS: KeysOf = {
+    OwnedField.NAME: ("name",),
+    OwnedField.DESCRIPTION: ("description",),
+    OwnedField.BRAND: ("brand",),
+    OwnedField.PRICE: ("price", "promotional_price"),
+    OwnedField.CATEGORIES: ("category_id",),
+}
+"""The product (and variant) keys of each owned field Tray's product write sends."""
 
 
 def _dimensions(body: dict[str, Any]) -> Dimensions:
@@ -156,8 +172,9 @@ def is_simple(product: Product) -> bool:
     return not rest and first.sku == product.sku and not first.attributes
 
 
-def product_to_tray(product: Product) -> dict[str, Any]:
-    """`{"Product": {...}}` for POST/PUT /products; a simple product carries its price."""
+def product_to_tray(product: Product, *, creating: bool = False) -> dict[str, Any]:
+    """`{"Product": {...}}` for POST/PUT /products; a simple product carries its price. An
+    update leaves out what the product withholds; a create sends everything."""
     fields: dict[str, Any] = {
         "name": product.name,
         "reference": product.sku,
@@ -169,6 +186,8 @@ def product_to_tray(product: Product) -> dict[str, Any]:
         fields["brand"] = product.brand
     if product.ncm is not None:
         fields["ncm"] = product.ncm
+    if product.categories and product.categories[-1].isdigit():
+        fields["category_id"] = product.categories[-1]
     first = product.variants[0]
     fields["price"] = _amount(first.price)
     if is_simple(product):
@@ -177,11 +196,14 @@ def product_to_tray(product: Product) -> dict[str, Any]:
         if first.promotional_price is not None:
             fields["promotional_price"] = _amount(first.promotional_price)
         fields.update(_dimension_fields(first.dimensions))
-    return {"Product": fields}
+    return {"Product": fields if creating else without(fields, keys_withheld(product, TRAY_KEYS))}
 
 
-def variant_to_tray(variant: Variant, product_id: str) -> dict[str, Any]:
-    """`{"Variant": {...}}` for POST/PUT /products/variants."""
+def variant_to_tray(
+    variant: Variant, product_id: str, withheld: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """`{"Variant": {...}}` for POST/PUT /products/variants, less the ``withheld`` keys (an
+    existing variant's; a new one has nothing to keep)."""
     fields: dict[str, Any] = {
         "product_id": product_id,
         "reference": variant.sku,
@@ -194,7 +216,21 @@ def variant_to_tray(variant: Variant, product_id: str) -> dict[str, Any]:
     if variant.promotional_price is not None:
         fields["promotional_price"] = _amount(variant.promotional_price)
     fields.update(_dimension_fields(variant.dimensions))
-    return {"Variant": fields}
+    return {"Variant": without(fields, withheld)}
+
+
+def variant_keys_withheld(product: Product) -> frozenset[str]:
+    """The keys an update of one of ``product``'s existing variants leaves out."""
+    return keys_withheld(product, TRAY_KEYS)
+
+
+def properties_to_tray(product: Product, ids: dict[str, str]) -> list[dict[str, str]]:
+    """`POST /products/:id/properties`: ``[{"property_id", "value"}]`` for the product's
+    specifications, ``ids`` mapping a property name to its Tray id (values at most 100 long)."""
+    return [
+        {"property_id": ids[spec.name], "value": spec.value[:100]}
+        for spec in product.specifications
+    ]
 
 
 def category_to_tray(category: Category) -> dict[str, Any]:

@@ -17,9 +17,11 @@ from connectors.tray.mapping import (
     category_to_tray,
     is_simple,
     product_to_tray,
+    variant_keys_withheld,
     variant_to_tray,
 )
 from connectors.tray.paging import records
+from connectors.tray.properties import write_properties
 from connectors.tray.values import store_day
 from schemas.brand import Brand
 from schemas.category import Category
@@ -78,8 +80,10 @@ async def _upsert_product(session: TraySession, product: Product) -> str:
             {"reference": product.sku},
         )
         product_id = None if found is None else str(found["id"])
-    product_id = await _save(session, "/products", product_id, product_to_tray(product))
+    body = product_to_tray(product, creating=product_id is None)
+    product_id = await _save(session, "/products", product_id, body)
     if not is_simple(product):
+        kept = variant_keys_withheld(product)
         for variant in product.variants:
             variant_id = variant.platform_variant_id
             if variant_id is None:
@@ -92,9 +96,9 @@ async def _upsert_product(session: TraySession, product: Product) -> str:
                     {"reference": variant.sku},
                 )
                 variant_id = None if found is None else str(found["id"])
-            await _save(
-                session, "/products/variants", variant_id, variant_to_tray(variant, product_id)
-            )
+            variant_body = variant_to_tray(variant, product_id, kept if variant_id else frozenset())
+            await _save(session, "/products/variants", variant_id, variant_body)
+    await write_properties(session, product_id, product)
     return product_id
 
 

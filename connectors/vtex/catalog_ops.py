@@ -13,6 +13,7 @@ from typing import Any
 
 from connectors.budget import Lane
 from connectors.errors import NotFound, Permanent
+from connectors.ownership import withholds
 from connectors.vtex.mapping_catalog import (
     attribute_from_vtex,
     brand_from_vtex,
@@ -23,6 +24,7 @@ from connectors.vtex.mapping_catalog import (
     product_payload,
     sku_payload,
     skus_changed_at,
+    specification_payloads,
 )
 from connectors.vtex.mapping_values import from_units
 from connectors.vtex.paging import CATALOG_RANGE, next_catalog_range
@@ -30,6 +32,7 @@ from connectors.vtex.transport import Api, VtexHttp
 from schemas.attribute import Attribute
 from schemas.brand import Brand
 from schemas.category import Category
+from schemas.integration import OwnedField
 from schemas.product import Product
 
 _PRODUCT = "/api/catalog/pvt/product"
@@ -92,7 +95,8 @@ async def upsert_product(http: VtexHttp, product: Product) -> str:
         http, f"/api/catalog_system/pvt/products/productgetbyrefid/{product.sku}"
     )
     category_id = _category_id(product, existing)
-    brand_id = await _brand_id(http, product.brand, existing)
+    brand_kept = existing is not None and withholds(product, OwnedField.BRAND)
+    brand_id = await _brand_id(http, None if brand_kept else product.brand, existing)
     if existing:
         existing = await http.request(Api.CATALOG, "GET", f"{_PRODUCT}/{existing['Id']}")
         body = product_payload(product, existing, category_id, brand_id)
@@ -111,6 +115,9 @@ async def upsert_product(http: VtexHttp, product: Product) -> str:
             await http.request(
                 Api.CATALOG, "POST", _SKU, json=sku_payload(variant, product_id, None)
             )
+    for body in specification_payloads(product):
+        path = f"{_PRODUCT}/{product_id}/specificationvalue"
+        await http.request(Api.CATALOG, "PUT", path, json=body)
     return str(product_id)
 
 

@@ -21,6 +21,7 @@ VTEX = ConnectorSpec(
     title="VTEX",
     settings=VtexSettings,
     extras=VtexExtras,
+    product_specifications=True,
     capabilities={
         Entity.PRODUCT: frozenset({_R, _L, _G, _W}),
         Entity.CATEGORY: frozenset({_G, _W}),

@@ -2,7 +2,9 @@
 
 VTEX's PUTs replace the whole record (omitted fields are blanked, booleans become false), so
 every canonical -> VTEX function here merges into the record as last read, never builds a
-partial body.
+partial body. The fields an update withholds (``Product.withheld``, ``VTEX_KEYS``) are simply
+not merged, so the record keeps VTEX's values. Specifications are written by name with
+``PUT .../product/{id}/specificationvalue`` (VTEX makes the group, field and values).
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from connectors.ownership import KeysOf, keys_withheld, without
 from connectors.vtex.mapping_values import from_units, parse_instant, text
 from schemas.attribute import Attribute
 from schemas.brand import Brand
 from schemas.category import Category
+from schemas.integration import OwnedField
 from schemas.product import Dimensions, Product, Variant
 
 # A new SKU must carry packaged dimensions; used when the ERP sends none.
@@ -21,6 +25,14 @@ _DEFAULT_PACKAGED = Decimal("1")
 # Despite the names, WeightKg/PackagedWeightKg are in the unit configured in the store, grams
 # by default (spec: "which by default is in grams"; PackagedWeightKg is an integer).
 _GRAMS_PER_KG = Decimal(1000)
+VTEX_KEYS: KeysOf = {
+    OwnedField.NAME: ("Name",),
+    OwnedField.DESCRIPTION: ("Description",),
+    OwnedField.CATEGORIES: ("CategoryId",),
+    OwnedField.BRAND: ("BrandId",),
+}
+"""The product keys of each owned field; price (Pricing API) and images are not written here."""
+SPECIFICATION_GROUP = "Especificações"
 
 
 def product_from_vtex(
@@ -71,18 +83,32 @@ def product_payload(
 ) -> dict[str, Any]:
     """The full body for POST/PUT /api/catalog/pvt/product: the current record with our fields."""
     body = _without_id(existing)
-    body.update(
-        Name=product.name,
-        RefId=product.sku,
-        CategoryId=category_id,
-        BrandId=brand_id,
-        IsActive=product.active,
-        IsVisible=body.get("IsVisible", True),
-        Description=product.description or body.get("Description") or "",
-    )
+    ours = {
+        "Name": product.name,
+        "RefId": product.sku,
+        "CategoryId": category_id,
+        "BrandId": brand_id,
+        "IsActive": product.active,
+        "IsVisible": body.get("IsVisible", True),
+        "Description": product.description or body.get("Description") or "",
+    }
+    body.update(ours if existing is None else without(ours, keys_withheld(product, VTEX_KEYS)))
     if not body.get("LinkId"):
         body["LinkId"] = _slug(f"{product.name}-{product.sku}")
     return body
+
+
+def specification_payloads(product: Product) -> list[dict[str, Any]]:
+    """One ``PUT .../product/{id}/specificationvalue`` body per specification, by names."""
+    return [
+        {
+            "FieldName": spec.name,
+            "GroupName": SPECIFICATION_GROUP,
+            "RootLevelSpecification": True,
+            "FieldValues": [spec.value],
+        }
+        for spec in product.specifications
+    ]
 
 
 def sku_payload(

@@ -29,10 +29,12 @@ from connectors.nuvemshop.mapping_out import (
     product_create_body,
     product_update_body,
     stock_body,
+    variant_patch,
 )
 from connectors.nuvemshop.mapping_values import localized, timestamp
 from schemas.attribute import Attribute
 from schemas.customer import DocumentType
+from schemas.integration import OwnedField
 from schemas.order_status import OrderStatus
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples" / "nuvemshop"
@@ -321,3 +323,17 @@ def test_attributes_of_several_products_are_united_by_name_in_the_first_language
 
 def test_a_product_without_attributes_gives_none() -> None:
     assert attributes_from_nuvemshop([sample("api_post_product_response.json")]) == []
+
+
+def test_an_update_leaves_out_what_the_product_withholds() -> None:
+    product = product_from_nuvemshop(sample("api_get_product.json"))
+    kept = product.model_copy(
+        update={"withheld": [OwnedField.NAME, OwnedField.BRAND, OwnedField.PRICE]}
+    )
+    update = product_update_body(kept)
+    assert not {"name", "brand"} & update.keys() and "published" in update
+    patch = variant_patch(kept.variants[0], "9", kept)
+    assert patch["id"] == 9 and patch["sku"] == "BSG1234A"
+    assert not {"price", "promotional_price"} & patch.keys()
+    assert variant_patch(product.variants[0], "9", product)["price"] == "25.00"
+    assert product_create_body(kept)["name"] == {"pt": "Master Ball"}

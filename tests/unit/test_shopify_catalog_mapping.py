@@ -23,6 +23,7 @@ from connectors.shopify.mapping_catalog import (
 )
 from schemas.brand import Brand
 from schemas.category import Category
+from schemas.integration import OwnedField
 from schemas.product import AttributeValue, Dimensions, Product, Variant
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples" / "shopify"
@@ -251,3 +252,16 @@ def test_handle_rule() -> None:
 def test_a_product_without_variants_is_permanent() -> None:
     with pytest.raises(Permanent):
         product_from_shopify({"id": 1, "title": "x", "variants": []})
+
+
+def test_an_update_leaves_out_what_the_product_withholds() -> None:
+    existing = {"id": 7, "variants": [{"id": 11, "sku": "CAM-001-M"}]}
+    withheld = [OwnedField.NAME, OwnedField.DESCRIPTION, OwnedField.PRICE, OwnedField.IMAGES]
+    body = product_to_shopify(camiseta(withheld=withheld), existing)
+    assert not {"title", "body_html", "images"} & body.keys()
+    assert body["vendor"] == camiseta().brand
+    small, medium = body["variants"]
+    assert small["price"] == "49.90"  # a new variant has no price to keep yet
+    assert medium["id"] == 11 and not {"price", "compare_at_price"} & medium.keys()
+    create = product_to_shopify(camiseta(withheld=withheld))
+    assert {"title", "body_html", "images"} <= create.keys()

@@ -13,12 +13,17 @@ from connectors.tray.mapping import (
     category_from_tray,
     product_from_tray,
     product_to_tray,
+    properties_to_tray,
     variant_from_tray,
+    variant_keys_withheld,
+    variant_to_tray,
 )
 from connectors.tray.mapping_orders import order_from_tray
 from connectors.tray.values import STORE_TIME
 from schemas.customer import DocumentType
+from schemas.integration import OwnedField
 from schemas.order_status import OrderStatus
+from schemas.product import AttributeValue
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples" / "tray"
 
@@ -186,3 +191,25 @@ def test_mapping_cost_per_order_is_small() -> None:
     raw = sample("order_complete_response.json")["Order"]
     seconds = min(timeit.repeat(lambda: order_from_tray(raw), number=200, repeat=3)) / 200
     assert seconds < 0.005, f"{seconds * 1e6:.0f} µs per order"
+
+
+def test_an_update_leaves_out_what_the_product_withholds() -> None:
+    listed = sample("products_list_response.json")["Products"][0]["Product"]
+    product = product_from_tray(listed, []).model_copy(
+        update={"categories": ["Roupas", "12"], "withheld": [OwnedField.NAME, OwnedField.PRICE]}
+    )
+    update = product_to_tray(product)["Product"]
+    assert not {"name", "price", "promotional_price"} & update.keys()
+    assert update["reference"] == "016301" and update["category_id"] == "12"
+    create = product_to_tray(product, creating=True)["Product"]
+    assert create["name"] == product.name and create["price"] == "139.00"
+    variant = variant_to_tray(product.variants[0], "5", variant_keys_withheld(product))["Variant"]
+    assert "price" not in variant and variant["product_id"] == "5"
+
+
+def test_specifications_become_properties_by_id() -> None:
+    listed = sample("products_list_response.json")["Products"][0]["Product"]
+    specs = [AttributeValue(name="Material", value="Algodão " * 20)]
+    product = product_from_tray(listed, []).model_copy(update={"specifications": specs})
+    [row] = properties_to_tray(product, {"Material": "3"})
+    assert row["property_id"] == "3" and len(row["value"]) == 100  # Tray's limit

@@ -14,11 +14,15 @@ from connectors.vtex.mapping_catalog import (
     brand_from_vtex,
     category_from_vtex,
     product_from_vtex,
+    product_payload,
     skus_changed_at,
+    specification_payloads,
 )
 from connectors.vtex.mapping_values import from_cents, parse_instant, to_cents, to_units
 from schemas.customer import DocumentType
+from schemas.integration import OwnedField
 from schemas.order_status import OrderStatus
+from schemas.product import AttributeValue
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples" / "vtex"
 
@@ -163,3 +167,27 @@ def test_the_real_category_and_brands_map() -> None:
         ("2000004", "Calvin Klein"),
     ]
     assert brand_from_vtex(sample("catalog_brand_create_response.json")).platform_brand_id
+
+
+def test_an_update_keeps_vtex_values_for_what_the_product_withholds() -> None:
+    current = sample("catalog_product_get_response.json")
+    product = product_from_vtex(current, [sample("catalog_sku_get_response.json")], {}, "Nike")
+    withheld = [OwnedField.NAME, OwnedField.DESCRIPTION, OwnedField.BRAND, OwnedField.CATEGORIES]
+    ours = product.model_copy(
+        update={"name": "Outro nome", "description": "Outro texto", "withheld": withheld}
+    )
+    body = product_payload(ours, current, category_id=1, brand_id=2)
+    kept = ("Name", "Description", "CategoryId", "BrandId")
+    assert [body[key] for key in kept] == [current[key] for key in kept]
+    assert body["RefId"] == product.sku and body["IsActive"] is product.active
+    created = product_payload(ours, None, category_id=1, brand_id=2)
+    assert [created[key] for key in kept] == ["Outro nome", "Outro texto", 1, 2]
+
+
+def test_specifications_are_set_by_name() -> None:
+    product = product_from_vtex(
+        sample("catalog_product_get_response.json"), [sample("catalog_sku_get_response.json")], {}
+    ).model_copy(update={"specifications": [AttributeValue(name="Material", value="Couro")]})
+    [body] = specification_payloads(product)
+    assert body["FieldName"] == "Material" and body["FieldValues"] == ["Couro"]
+    assert body["GroupName"] and body["RootLevelSpecification"] is True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from aiohttp import web
 
 from connectors.tray.sandbox import records
@@ -92,6 +93,30 @@ async def property_create(request: web.Request) -> web.Response:
         return tray_error(400, "Bad Request", request, causes=["Campo obrigatório: name"])
     record = state_of(request).create("Property", fields)
     return ok({"message": "Created", "id": record["id"], "code": 201}, status=201)
+
+
+async def product_properties_set(request: web.Request) -> web.Response:
+    """``POST /products/:id/properties`` with ``[{"property_id", "value"}]``: each named
+    property of the product takes that value (others stay); shown in its ``Properties``."""
+    state, product = state_of(request), _record(request, "Product")
+    try:
+        given = orjson.loads(await request.read())
+    except orjson.JSONDecodeError:
+        given = None
+    if not isinstance(given, list) or not all(isinstance(row, dict) for row in given):
+        return tray_error(
+            400, "Bad Request", request, causes=["Envie uma lista de características"]
+        )
+    shown = dict(product["Properties"] or {})
+    for row in given:
+        found = state.store.get("Property", records.as_text(row.get("property_id")))
+        value = records.as_text(row.get("value"))
+        if found is None or not value or len(value) > 100:
+            return tray_error(400, "Bad Request", request, causes=["Característica inválida"])
+        shown[found["name"]] = [value]
+    product["Properties"] = shown
+    state.update("Product", product, {})  # stamps `modified` and saves
+    return ok({"message": "Created", "code": 201}, status=201)
 
 
 async def orders_list(request: web.Request) -> web.Response:
@@ -205,6 +230,7 @@ def api_routes() -> list[web.RouteDef]:
         web.get(PREFIX + "/info", store_info),
         web.get(PREFIX + "/products/properties", properties_list),
         web.post(PREFIX + "/properties", property_create),
+        web.post(PREFIX + r"/products/{id:\d+}/properties", product_properties_set),
         web.get(PREFIX + "/orders/statuses", statuses_list),
         web.get(PREFIX + r"/orders/statuses/{id:\d+}", status_get),
         web.put(PREFIX + r"/orders/cancel/{id:\d+}", order_cancel),

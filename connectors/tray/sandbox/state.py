@@ -75,6 +75,8 @@ class SandboxState:
             "Property": records.product_property,
         }
         record = builders[kind](self.store.next_id(kind), fields)
+        if kind == "Product":
+            self._name_category(record)
         self.store.put(kind, record)
         if kind == "Variant":
             self._link_variant(record)
@@ -85,10 +87,17 @@ class SandboxState:
         records.merge_fields(record, {k: v for k, v in fields.items() if k != "id"}, money)
         if kind in ("Product", "Variant"):
             record["modified"] = records.now_text()
+        if kind == "Product":
+            self._name_category(record)
         if kind == "Variant" and isinstance(fields.get("Sku"), list):
             record["Sku"] = records.variant(0, {"Sku": fields["Sku"]})["Sku"]
         self.store.put(kind, record)
         return record
+
+    def _name_category(self, product: dict[str, Any]) -> None:
+        """A product shows its main category's name next to its id, as Tray's GET does."""
+        category = self.store.get("Category", product["category_id"])
+        product["category_name"] = category["name"] if category else ""
 
     def _link_variant(self, variant: dict[str, Any]) -> None:
         product = self.store.get("Product", variant["product_id"])
