@@ -22,6 +22,7 @@ from connectors.registry import PLATFORMS
 from schemas.category import Category
 from schemas.integration import OwnedField
 from schemas.product import AttributeValue, Product, Variant
+from tests.merchant import call, merchant_api, rename, replace_images, reprice
 
 ORIGINAL_IMAGE = "https://img.example.com/camiseta-frente.jpg"
 
@@ -40,48 +41,12 @@ class Store:
         return self.spec.name
 
     async def call(self, method: str, path: str, body: Any = None) -> Any:
-        answer = await self.merchant.request(method, path, json=body)
-        answer.raise_for_status()
-        return answer.json() if answer.content else None
+        return await call(self.merchant, method, path, body)
 
     async def product(self, product_id: str) -> Product:
         found = await self.client.get_by_code(Entity.PRODUCT, product_id)
         assert isinstance(found, Product)
         return found
-
-
-def _merchant(name: str, settings: Any) -> httpx.AsyncClient:
-    """The platform's API as the merchant's admin (or any app of theirs) calls it."""
-    if name == "shopify":
-        return httpx.AsyncClient(
-            base_url=f"{settings.origin}/admin/api/{settings.api_version}",
-            headers={
-                "X-Shopify-Access-Token": settings.admin_api_token.get_secret_value(),
-                "Host": settings.shop_domain,
-            },
-        )
-    if name == "nuvemshop":
-        return httpx.AsyncClient(
-            base_url=settings.api_root,
-            headers={
-                "Authentication": f"bearer {settings.access_token.get_secret_value()}",
-                "User-Agent": settings.user_agent,
-            },
-        )
-    if name == "tray":
-        return httpx.AsyncClient(
-            base_url=settings.api_address,
-            params={"access_token": settings.access_token.get_secret_value()},
-        )
-    assert name == "vtex"
-    return httpx.AsyncClient(
-        base_url=settings.base_url,
-        params={"an": settings.account},
-        headers={
-            "X-VTEX-API-AppKey": settings.app_key.get_secret_value(),
-            "X-VTEX-API-AppToken": settings.app_token.get_secret_value(),
-        },
-    )
 
 
 EVERY = sorted(PLATFORMS)
@@ -97,7 +62,7 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     await kit.start(tmp_path)
     settings = kit.settings()
     client = spec.client(settings)
-    merchant = _merchant(spec.name, settings)
+    merchant = merchant_api(spec.name, settings)
     try:
         yield Store(spec, kit, client, merchant)
     finally:
@@ -142,46 +107,13 @@ def _update(created: Product, product_id: str, *withheld: OwnedField, **changes:
     return created.model_copy(update=fields | changes)
 
 
-async def _merchant_renames(store: Store, product_id: str, name: str, description: str) -> None:
-    if store.name == "shopify":
-        body = {"product": {"id": int(product_id), "title": name, "body_html": description}}
-        await store.call("PUT", f"/products/{product_id}.json", body)
-    elif store.name == "nuvemshop":
-        body = {"name": {"pt": name}, "description": {"pt": description}}
-        await store.call("PUT", f"/products/{product_id}", body)
-    elif store.name == "tray":
-        body = {"Product": {"name": name, "description": description}}
-        await store.call("PUT", f"/products/{product_id}", body)
-    else:  # VTEX replaces the whole record: read, change, write back
-        path = f"/api/catalog/pvt/product/{product_id}"
-        record = await store.call("GET", path)
-        await store.call("PUT", path, {**record, "Name": name, "Description": description})
-
-
-async def _merchant_prices(store: Store, product: Product, price: str) -> None:
-    product_id, variant_id = product.platform_product_id, product.variants[0].platform_variant_id
-    if store.name == "shopify":
-        body = {"variant": {"id": int(str(variant_id)), "price": price}}
-        await store.call("PUT", f"/variants/{variant_id}.json", body)
-    elif store.name == "nuvemshop":
-        await store.call("PUT", f"/products/{product_id}/variants/{variant_id}", {"price": price})
-    else:
-        assert store.name == "tray"
-        await store.call("PUT", f"/products/{product_id}", {"Product": {"price": price}})
-
-
-async def _merchant_images(store: Store, product_id: str, src: str) -> None:
-    """Only Shopify's product body carries its images; elsewhere they have endpoints of their
-    own, which Ponte does not write to (images are sent on create only)."""
-    body = {"product": {"id": int(product_id), "images": [{"src": src}]}}
-    await store.call("PUT", f"/products/{product_id}.json", body)
-
-
 @pytest.mark.parametrize("store", EVERY, indirect=True)
 async def test_an_update_keeps_the_name_and_description_the_platform_owns(store: Store) -> None:
     created = _camiseta(await _categories(store))
     product_id = await store.client.upsert(Entity.PRODUCT, created)
-    await _merchant_renames(store, product_id, "Camiseta da Loja", "Texto escrito na loja.")
+    await rename(
+        store.merchant, store.name, product_id, "Camiseta da Loja", "Texto escrito na loja."
+    )
 
     update = _update(created, product_id, OwnedField.NAME, OwnedField.DESCRIPTION)
     assert await store.client.upsert(Entity.PRODUCT, update) == product_id
@@ -198,7 +130,9 @@ async def test_an_update_keeps_the_name_and_description_the_platform_owns(store:
 async def test_an_update_without_withheld_fields_overwrites_the_platform(store: Store) -> None:
     created = _camiseta(await _categories(store))
     product_id = await store.client.upsert(Entity.PRODUCT, created)
-    await _merchant_renames(store, product_id, "Camiseta da Loja", "Texto escrito na loja.")
+    await rename(
+        store.merchant, store.name, product_id, "Camiseta da Loja", "Texto escrito na loja."
+    )
 
     await store.client.upsert(Entity.PRODUCT, _update(created, product_id))
 
@@ -210,7 +144,7 @@ async def test_an_update_without_withheld_fields_overwrites_the_platform(store: 
 async def test_an_update_keeps_the_price_the_platform_owns(store: Store) -> None:
     created = _camiseta(await _categories(store))
     product_id = await store.client.upsert(Entity.PRODUCT, created)
-    await _merchant_prices(store, await store.product(product_id), "150.00")
+    await reprice(store.merchant, store.name, await store.product(product_id), "150.00")
 
     await store.client.upsert(Entity.PRODUCT, _update(created, product_id, OwnedField.PRICE))
 
@@ -225,7 +159,7 @@ async def test_withheld_images_stay_as_the_platform_has_them(store: Store) -> No
     product_id = await store.client.upsert(Entity.PRODUCT, created)
     before = (await store.product(product_id)).images
     if store.name == "shopify":
-        await _merchant_images(store, product_id, "https://cdn.example.com/foto-da-loja.jpg")
+        await replace_images(store.merchant, product_id, "https://cdn.example.com/foto-da-loja.jpg")
         before = ["https://cdn.example.com/foto-da-loja.jpg"]
 
     await store.client.upsert(Entity.PRODUCT, _update(created, product_id, OwnedField.IMAGES))
