@@ -4,7 +4,8 @@
   history, parking), in the bulk lane.
 - Importar Pedidos de Venda: ``order.placed`` events onto ORDERS with deterministic ids; the
   ERP-orders sink creates each sales order once, however often it is imported.
-- Exportar: product commands onto OUTBOUND for the platform sink, with deterministic ids.
+- Exportar: the commands a live ERP product change makes (``engine.outbound.command_for``),
+  marked as the job's, onto OUTBOUND for the platform sink.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from pydantic import BaseModel
 from connectors.budget import Lane
 from engine.agents.erp_catalog import catalog_record, entity_key_of, import_record
 from engine.context import Engine
+from engine.erp_changes import erp_envelope
 from engine.jobs.progress import PageOutcome
 from engine.jobs.sources import source_entity
 from engine.order_placed import emit_orders
+from engine.outbound import command_for
 from engine.translate import payload_for_record
 from schemas.codec import encode
-from schemas.command import CommandKind, CommandOrigin, PlatformCommand
+from schemas.command import CommandOrigin
 from schemas.envelope import EventEnvelope, SourceSystem
 from schemas.events import ProductChanged
 from schemas.integration import Integration
@@ -94,42 +97,19 @@ def item_envelope(job: Job, integration: Integration, record: BaseModel) -> Even
 async def _export(
     engine: Engine, integration: Integration, job: Job, records: list[BaseModel]
 ) -> PageOutcome:
+    """Each ERP product as the same command a live ERP change makes, marked as the job's."""
     topic = engine.topics[OUTBOUND]
+    now = datetime.now(UTC)
     acks: list[Awaitable[object]] = []
     for record in records:
         if isinstance(record, Product):
-            command = export_command(job, integration, record)
+            # The ERP adapter names a product by its code; the ERP's own events name no
+            # platform id, and the platform sink finds it through the product's link.
+            payload = ProductChanged(
+                product=record.model_copy(update={"platform_product_id": None})
+            )
+            change = erp_envelope(payload, received_at=now, trace_id=job.id)
+            command = command_for(change, integration, origin=CommandOrigin.JOB, job_id=job.id)
             acks.append(await topic.send(key=command.key.encode(), value=encode(command)))
     await asyncio.gather(*acks)
     return PageOutcome(done=len(acks))
-
-
-def export_command(job: Job, integration: Integration, product: Product) -> PlatformCommand:
-    """The platform sink's command to publish one ERP product on the integration's platform."""
-    now = datetime.now(UTC)
-    payload = ProductChanged(product=product)
-    key = f"product:{product.sku}"
-    envelope = EventEnvelope(
-        event_id=str(uuid5(NAMESPACE_URL, f"ponte:job:{job.id}:{key}")),
-        type=payload.type,
-        integration_id=integration.id,
-        source=SourceSystem.ERP,
-        entity_key=key,
-        occurred_at=product.updated_at or now,
-        received_at=now,
-        idempotency_key=f"job:{job.id}:{key}",
-        trace_id=job.id,
-        config_version=integration.version,
-        payload=payload,
-    )
-    return PlatformCommand(
-        command_id=envelope.event_id,
-        integration_id=integration.id,
-        entity_key=key,
-        kind=CommandKind.PRODUCT_EXPORT,
-        envelope=envelope,
-        config_version=integration.version,
-        occurred_at=envelope.occurred_at,
-        origin=CommandOrigin.JOB,
-        job_id=job.id,
-    )

@@ -8,6 +8,7 @@ middle of a job hands it to another, which resumes from the checkpoint.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
@@ -22,10 +23,9 @@ from connectors.capabilities import Entity
 from connectors.cursor import SyncCursor
 from connectors.erp.client import ErpClient
 from connectors.erp.settings import ErpSettings
-from engine.demo.store import access_fields
 from engine.integrations import url_policy
 from tests.harness import Stack, Worker, wait_until
-from tests.platforms import PlatformSandbox
+from tests.platforms import PlatformSandbox, create_platform_integration
 
 pytestmark = pytest.mark.broker
 
@@ -49,29 +49,10 @@ def sandboxes(stack: Stack) -> Iterator[dict[str, PlatformSandbox]]:
 def integrations(worker: Worker, sandboxes: dict[str, PlatformSandbox]) -> dict[str, str]:
     """One integration per platform; only order_import is on (imports need no switch)."""
     for name, sandbox in sandboxes.items():
-        response = worker.api(
-            "POST",
-            "/api/v1/integrations",
-            json={
-                "id": f"jobs-{name}",
-                "platform": name,
-                "name": f"Loja {name}",
-                "access": access_of(sandbox),
-                "automations": {"order_import": {"enabled": True}},
-            },
+        create_platform_integration(
+            worker, sandbox, f"jobs-{name}", automations={"order_import": {"enabled": True}}
         )
-        assert response.status_code == 201, response.text
     return {name: f"jobs-{name}" for name in PLATFORMS}
-
-
-def access_of(sandbox: PlatformSandbox) -> dict[str, Any]:
-    """The access fields, read on the sandbox's own thread (Tray's kit issues tokens in its
-    SQLite store, which only that thread may use)."""
-
-    async def read() -> dict[str, Any]:
-        return access_fields(sandbox.kit.settings())
-
-    return sandbox.run(read)
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -114,6 +95,11 @@ def erp_names(stack: Stack, kind: str) -> Counter[str]:
 
 def erp_order_count(stack: Stack) -> int:
     return int(httpx.get(f"{stack.erp_url}/_sandbox/orders", timeout=5).json()["count"])
+
+
+def seed(sandbox: PlatformSandbox, entity: Entity, count: int) -> list[str]:
+    """``count`` records made in the store (a thousand take a while through its own API)."""
+    return sandbox.run(lambda: sandbox.kit.seed(entity, count), timeout=600)
 
 
 def variant_skus(products: list[Any]) -> set[str]:
@@ -169,7 +155,7 @@ def test_importing_a_thousand_products_fills_the_erp_once(
     platform: str,
 ) -> None:
     sandbox = sandboxes[platform]
-    sandbox.seed(Entity.PRODUCT, 1000)
+    seed(sandbox, Entity.PRODUCT, 1000)
     products = store_records(sandbox, Entity.PRODUCT)
     skus = variant_skus(products)
     assert len(products) >= 1000
@@ -292,6 +278,103 @@ def test_a_brand_is_imported_by_code_where_the_platform_cannot_list_them(
     assert erp_names(stack, "brand")[brand.name] == 1
 
 
+# -- the live catalog flow: product_import --------------------------------------------------
+
+
+def test_a_product_notification_is_held_while_product_import_is_off_then_imported(
+    stack: Stack,
+    worker: Worker,
+    sandboxes: dict[str, PlatformSandbox],
+    integrations: dict[str, str],
+) -> None:
+    sandbox, integration_id = sandboxes["nuvemshop"], integrations["nuvemshop"]
+    [held_id, live_id] = sandbox.seed(Entity.PRODUCT, 2)
+    held_product = sandbox.run(lambda: _read_one(sandbox, Entity.PRODUCT, held_id))
+    live_product = sandbox.run(lambda: _read_one(sandbox, Entity.PRODUCT, live_id))
+
+    notify(worker, sandbox, integration_id, held_id)
+    wait_until(lambda: held_count(worker, integration_id) >= 1, 60, "the product event to be held")
+    switched = worker.api(
+        "PATCH",
+        f"/api/v1/integrations/{integration_id}/automations",
+        json={"product_import": {"enabled": True}},
+    )
+    assert switched.status_code == 200, switched.text
+    notify(worker, sandbox, integration_id, live_id)
+
+    wait_until(
+        lambda: erp_product_codes(stack)[live_product.sku] == 1, 60, "the live product in the ERP"
+    )
+    assert erp_product_codes(stack)[held_product.sku] == 0, "held, not imported"
+    assert held_count(worker, integration_id) >= 1
+
+
+def notify(worker: Worker, sandbox: PlatformSandbox, integration_id: str, platform_id: str) -> None:
+    """The platform's own notification that a product changed, posted to the worker."""
+    inbound = sandbox.run(lambda: sandbox.kit.notification(Entity.PRODUCT, platform_id))
+    response = httpx.post(
+        sandbox.notification_address(worker, integration_id),
+        content=inbound.body,
+        headers=dict(inbound.headers),
+        params=dict(inbound.query),
+        timeout=10,
+    )
+    assert response.status_code < 300, response.text
+
+
+def held_count(worker: Worker, integration_id: str) -> int:
+    response = worker.api(
+        "GET",
+        f"/api/v1/integrations/{integration_id}/held",
+        params={"automation": "product_import"},
+    )
+    assert response.status_code == 200, response.text
+    return int(response.json()["count"])
+
+
+# -- Exportar --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("platform", ["shopify", "nuvemshop"])
+def test_an_erp_product_is_exported_to_the_platform_by_its_code(
+    stack: Stack,
+    worker: Worker,
+    sandboxes: dict[str, PlatformSandbox],
+    integrations: dict[str, str],
+    platform: str,
+) -> None:
+    sku = f"EXP-{platform.upper()}-{uuid.uuid4().hex[:6]}"
+    in_erp(stack, sku)
+
+    job = start_job(worker, integrations[platform], kind="export", entity="product", code=sku)
+    final = finished_job(worker, job["id"])
+
+    assert (final["state"], final["done"]) == ("done", 1), final
+    link = wait_until(
+        lambda: worker.api(
+            "GET", f"/api/v1/integrations/{integrations[platform]}/links", params={"q": sku}
+        ).json()["links"],
+        60,
+        "the exported product linked",
+    )
+    sandbox = sandboxes[platform]
+    published = sandbox.run(lambda: _read_one(sandbox, Entity.PRODUCT, link[0]["platform_id"]))
+    assert sku in {published.sku, *(v.sku for v in published.variants)}
+
+
+def in_erp(stack: Stack, sku: str) -> None:
+    """A simple product made in the ERP through its API."""
+
+    async def write() -> None:
+        async with erp_client(stack) as erp:
+            [result] = await erp.products.upsert_products(
+                [{"codigo": sku, "nome": f"Produto {sku}", "preco": "19.90", "situacao": "A"}]
+            )
+            assert result.ok, result.message
+
+    asyncio.run(write())
+
+
 # -- Importar Pedidos de Venda ---------------------------------------------------------------
 
 
@@ -322,6 +405,7 @@ def test_orders_are_imported_by_date_range_and_by_number_once(
     assert by_range["done"] >= len(placed)
     wait_until(lambda: erp_order_count(stack) >= before + by_range["done"], 60, "the ERP orders")
     created = erp_order_count(stack) - before
+    seen_by_sink = _processed(worker)
 
     again = finished_job(
         worker,
@@ -344,11 +428,11 @@ def test_orders_are_imported_by_date_range_and_by_number_once(
     assert again["done"] == by_range["done"]
     assert (by_number["state"], by_number["done"]) == ("done", 1), by_number
     wait_until(
-        lambda: _processed(worker) >= by_range["done"] * 2 + 1,
+        lambda: _processed(worker) >= seen_by_sink + again["done"] + 1,
         60,
         "the re-imported orders to pass the ERP-orders sink",
     )
-    assert erp_order_count(stack) - before == created, "a second import creates no ERP order"
+    assert erp_order_count(stack) - before == created == by_range["done"]
 
 
 def _processed(worker: Worker) -> float:
@@ -399,7 +483,7 @@ def test_a_cancelled_job_stops_at_a_page_boundary(
     integrations: dict[str, str],
 ) -> None:
     sandbox = sandboxes["tray"]
-    sandbox.seed(Entity.PRODUCT, 400)
+    seed(sandbox, Entity.PRODUCT, 400)
     job = start_job(worker, integrations["tray"], kind="import", entity="product")
     wait_until(lambda: job_of(worker, job["id"])["done"] > 0, 60, "a first page", interval=0.1)
 
@@ -427,7 +511,7 @@ def test_a_job_survives_the_death_of_its_worker(
     others = [stack.start_worker(f"jobs-{n}", **slow) for n in (1, 2)]
     workers = [worker, *others]
     sandbox = sandboxes["tray"]
-    sandbox.seed(Entity.PRODUCT, 1000)
+    seed(sandbox, Entity.PRODUCT, 1000)
     products = store_records(sandbox, Entity.PRODUCT)
     wait_until(lambda: _balanced(workers), 60, "the group to settle")
 
