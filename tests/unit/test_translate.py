@@ -1,15 +1,25 @@
-"""From a stored Shopify delivery to the canonical order.placed event."""
+"""From a stored delivery to canonical events: Shopify order bodies, and thin notifications
+read back into order.placed plus, for a payment or cancellation, order.status_changed."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
-from engine.translate import TRANSLATORS, event_id_for, shopify_order_placed
+from engine.translate import (
+    TRANSLATORS,
+    event_id_for,
+    fetched_record_events,
+    shopify_order_placed,
+)
+from schemas.customer import Customer
 from schemas.delivery import Delivery
 from schemas.envelope import EventEnvelope, SourceSystem
-from schemas.events import OrderPlaced
+from schemas.events import OrderPlaced, OrderStatusChanged
 from schemas.integration import Integration
+from schemas.order import Order, OrderItem, OrderTotals
+from schemas.order_status import OrderStatus
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples" / "shopify"
 BODY = (SAMPLES / "webhook_orders_create.json").read_text()
@@ -32,15 +42,16 @@ def delivery(
     delivery_id: str = "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043",
     event_id: str | None = "98880550-7158-44d4-b7cd-2c97c8a091b5",
     integration_id: str = "loja-demo",
+    topic: str = "orders/create",
 ) -> Delivery:
     return Delivery(
         delivery_id=delivery_id,
         event_id=event_id,
         integration_id=integration_id,
         source=SourceSystem.SHOPIFY,
-        topic="orders/create",
+        topic=topic,
         entity_key="order:820982911946154500",
-        headers={"x-shopify-topic": "orders/create"},
+        headers={"x-shopify-topic": topic},
         body=BODY,
         received_at=RECEIVED_AT,
         trace_id="4bf92f3577b34da6a3ce929d0e0e4736",
@@ -96,3 +107,75 @@ def test_translators_table_has_shopify_orders_create() -> None:
     assert TRANSLATORS[(SourceSystem.SHOPIFY, "orders/create")] is shopify_order_placed
     translate = TRANSLATORS[(SourceSystem.SHOPIFY, "orders/create")]
     assert translate(delivery(), INTEGRATION).type == "order.placed"
+
+
+def test_shopify_payment_and_cancellation_become_status_changes_keyed_like_the_order() -> None:
+    created = shopify_order_placed(delivery(), INTEGRATION)
+    for topic, status in (
+        ("orders/paid", OrderStatus.PAID),
+        ("orders/cancelled", OrderStatus.CANCELED),
+    ):
+        envelope = TRANSLATORS[(SourceSystem.SHOPIFY, topic)](
+            delivery(delivery_id=topic, topic=topic), INTEGRATION
+        )
+        assert isinstance(envelope.payload, OrderStatusChanged)
+        assert envelope.payload.status == status
+        assert envelope.payload.platform_order_id == "820982911946154508"
+        assert envelope.entity_key == created.entity_key
+        assert envelope.event_id != created.event_id
+
+
+def thin(source: SourceSystem, topic: str) -> Delivery:
+    return Delivery(
+        delivery_id=f"{source}-{topic}",
+        integration_id="loja-demo",
+        source=source,
+        topic=topic,
+        entity_key="order:4501",
+        headers={},
+        body="",
+        needs_fetch=True,
+        received_at=RECEIVED_AT,
+        trace_id="t",
+    )
+
+
+def read_order(status: OrderStatus) -> Order:
+    return Order(
+        platform="nuvemshop",
+        platform_order_id="4501",
+        number="4501",
+        status=status,
+        customer=Customer(name="Maria"),
+        items=[OrderItem(name="Camiseta", quantity=Decimal(1), unit_price=Decimal("10.00"))],
+        totals=OrderTotals(subtotal=Decimal("10.00"), total=Decimal("10.00")),
+        currency="BRL",
+        created_at=RECEIVED_AT,
+    )
+
+
+def types_of(source: SourceSystem, topic: str, status: OrderStatus) -> list[str]:
+    return [
+        e.type for e in fetched_record_events(thin(source, topic), INTEGRATION, read_order(status))
+    ]
+
+
+def test_a_thin_payment_or_cancellation_yields_the_order_and_its_status() -> None:
+    both = ["order.placed", "order.status_changed"]
+    assert types_of(SourceSystem.NUVEMSHOP, "order/paid", OrderStatus.PAID) == both
+    assert types_of(SourceSystem.NUVEMSHOP, "order/cancelled", OrderStatus.CANCELED) == both
+    assert types_of(SourceSystem.TRAY, "order/update", OrderStatus.CANCELED) == both
+    assert types_of(SourceSystem.VTEX, "order/canceled", OrderStatus.CANCELED) == both
+    events = fetched_record_events(
+        thin(SourceSystem.TRAY, "order/update"), INTEGRATION, read_order(OrderStatus.PAID)
+    )
+    assert {e.entity_key for e in events} == {"order:4501"}
+    assert len({e.event_id for e in events}) == 2
+
+
+def test_a_new_or_unpaid_order_yields_no_status_change() -> None:
+    placed = ["order.placed"]
+    assert types_of(SourceSystem.NUVEMSHOP, "order/created", OrderStatus.PAID) == placed
+    assert types_of(SourceSystem.TRAY, "order/insert", OrderStatus.PAID) == placed
+    assert types_of(SourceSystem.VTEX, "order/ready-for-handling", OrderStatus.PAID) == placed
+    assert types_of(SourceSystem.TRAY, "order/update", OrderStatus.PENDING_PAYMENT) == placed
