@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -228,6 +229,17 @@ class NuvemshopClient:
 
     async def move_order(self, platform_order_id: str, move: OrderMove) -> None:
         await self._orders.move(platform_order_id, move)
+
+    async def stock_levels(self) -> dict[str, Decimal]:
+        """SKU -> the stock the store shows, for reconciliation; a variant with unlimited
+        stock (``stock: null``) is left out: there is no quantity to compare."""
+        shown: dict[str, Decimal] = {}
+        async for rows, _ in self._rows_since("products", SyncCursor(), Lane.BULK):
+            for product in rows:
+                for variant in product.get("variants") or []:
+                    if variant.get("sku") and variant.get("stock") is not None:
+                        shown[str(variant["sku"])] = Decimal(str(variant["stock"]))
+        return shown
 
     async def subscribe_notifications(self, address: str) -> int:
         """Register ``address`` for every event Ponte acts on, once; how many were created."""

@@ -1,0 +1,64 @@
+"""The clients' side of the webhooks switch and of stock reconciliation, against the sandboxes:
+registering an address is idempotent, removing it removes every subscription of that address
+only, and the stock a store shows is read per SKU."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from connectors.capabilities import Entity
+from connectors.registry import PLATFORMS
+from schemas.stock import StockLevel
+
+ADDRESS = "https://ponte.example.com.br/webhooks/{platform}/loja-demo"
+OTHER = "https://outro.example.com.br/webhooks"
+
+
+@pytest.fixture(params=["shopify", "nuvemshop"])
+async def running(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Any]:
+    spec = PLATFORMS[request.param]
+    assert spec.sandbox_kit is not None and spec.client is not None
+    kit = spec.sandbox_kit()
+    await kit.start(tmp_path)
+    client = spec.client(kit.settings())
+    try:
+        yield request.param, kit, client
+    finally:
+        await client.aclose()
+        await kit.stop()
+
+
+async def test_registering_twice_subscribes_once_and_removal_spares_other_addresses(
+    running: Any,
+) -> None:
+    platform, kit, client = running
+    address = ADDRESS.format(platform=platform)
+    await kit.subscribe(OTHER)  # someone else's subscription on the same store
+
+    assert await client.subscribe_notifications(address) == 1
+    assert await client.subscribe_notifications(address) == 0
+    assert await client.unsubscribe_notifications(address) == 1
+    assert await client.unsubscribe_notifications(address) == 0
+    assert await client.subscribe_notifications(OTHER) == 0  # still there, untouched
+
+
+async def test_the_stock_a_store_shows_is_read_per_sku(running: Any) -> None:
+    _, kit, client = running
+    [product_id] = await kit.seed(Entity.PRODUCT, 1)
+    product = await client.get_by_code(Entity.PRODUCT, product_id)
+    expected = {variant.sku: Decimal(3 + n) for n, variant in enumerate(product.variants)}
+    for sku, quantity in expected.items():
+        now = datetime.now(UTC)
+        await client.set_stock(
+            StockLevel(sku=sku, warehouse="1", quantity=quantity, measured_at=now)
+        )
+
+    shown = await client.stock_levels()
+
+    assert {sku: shown[sku] for sku in expected} == expected
