@@ -6,7 +6,8 @@ Texts go out as `{"pt": ...}` maps; money as decimal strings. Product bodies nev
 Ownership: an update leaves out the keys of the fields in `Product.withheld` (`NUVEMSHOP_KEYS`;
 a withheld price leaves out the existing variants' prices). Images are sent on a create only.
 Specifications are not written: the reference documents product `attributes` as the variant
-axes only and no place for a product's own name -> value attributes (`ConnectorSpec.product_specifications` is off).
+axes only, and no place for a product's own name -> value attributes
+(`ConnectorSpec.product_specifications` is off).
 """
 
 from __future__ import annotations
