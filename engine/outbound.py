@@ -102,6 +102,14 @@ def concerns(integration: Integration, payload: EventPayload, *, order_linked: b
     return True
 
 
+def order_of_link(change: OrderStatusChanged, link_erp_id: str | None) -> bool:
+    """Whether the integration's order link is the order the ERP reports (platform order ids
+    of two stores may coincide; the ERP's own id, when reported, must be the link's)."""
+    if link_erp_id is None:
+        return False
+    return change.erp_order_id is None or change.erp_order_id == link_erp_id
+
+
 def addressed(envelope: EventEnvelope, integration: Integration) -> EventEnvelope:
     """The ERP's envelope addressed to one integration (its error list, history and held)."""
     return envelope.model_copy(

@@ -158,9 +158,8 @@ async def push_product(target: Target, command: PlatformCommand) -> Pushed:
     if known != platform_id:
         await save_link(target.engine.topics, _product_link(integration, payload, platform_id))
     target.tables.products[key] = platform_id
-    verb = "created" if known is None else "updated"
     keys = [sku, platform_id, *(v.sku for v in product.variants if v.sku != sku)]
-    return Pushed(True, "ok", f"product {verb} as {platform_id}", f"upsert product {sku}", keys)
+    return Pushed(True, "ok", _product_outcome(known, platform_id), f"upsert product {sku}", keys)
 
 
 async def push_order_moves(target: Target, command: PlatformCommand) -> Pushed:
@@ -189,6 +188,14 @@ async def push_order_moves(target: Target, command: PlatformCommand) -> Pushed:
 
 async def _move(target: Target, order_id: str, move: OrderMove) -> None:
     await target.call(f"move_{move.kind.value}", lambda: target.client.move_order(order_id, move))
+
+
+def _product_outcome(known: str | None, platform_id: str) -> str:
+    if known is None:
+        return f"product exported as {platform_id} (linked)"
+    if known != platform_id:
+        return f"product exported as {platform_id} (link moved from {known})"
+    return f"product {platform_id} updated"
 
 
 def _linked_product(target: Target, sku: str) -> str | None:

@@ -30,6 +30,11 @@ class OrderStatusChanged(Canonical):
     status: OrderStatus
     invoice: Invoice | None = None
     tracking: Tracking | None = None
+    erp_order_id: ExternalId | None = Field(
+        None,
+        description="The ERP's own id of the order, when the ERP reports the change: platform "
+        "order ids of two stores may coincide, the link's ERP id tells them apart.",
+    )
 
 
 class ProductChanged(Canonical):

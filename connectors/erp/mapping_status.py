@@ -85,4 +85,5 @@ def status_changed(pedido: dict[str, Any], nfe: dict[str, Any] | None) -> OrderS
         ),
         invoice=invoice,
         tracking=tracking,
+        erp_order_id=str(pedido["id"]) if pedido.get("id") not in (None, "") else None,
     )

@@ -17,7 +17,15 @@ from engine.context import Engine
 from engine.dead_letters import send_to_dead_letter
 from engine.gate import Verdict, hold_event, verdict
 from engine.metrics import EVENTS_PROCESSED
-from engine.outbound import AUTOMATION_OF, addressed, command_for, command_kind, concerns, targets
+from engine.outbound import (
+    AUTOMATION_OF,
+    addressed,
+    command_for,
+    command_kind,
+    concerns,
+    order_of_link,
+    targets,
+)
 from schemas.codec import decode, encode
 from schemas.envelope import EventEnvelope
 from schemas.events import OrderStatusChanged
@@ -75,4 +83,4 @@ def _order_linked(engine: Engine, integration: Integration, envelope: EventEnvel
     if not isinstance(payload, OrderStatusChanged):
         return False
     link = engine.views.links.by_platform_id(integration.id, "order", payload.platform_order_id)
-    return link is not None
+    return order_of_link(payload, None if link is None else link.erp_id)

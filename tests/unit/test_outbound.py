@@ -21,6 +21,7 @@ from engine.outbound import (
     listed_quantity,
     moves_done,
     order_moves,
+    order_of_link,
     price_drop_refusal,
     price_for_platform,
     record_level,
@@ -297,3 +298,11 @@ def test_moves_made_are_kept_as_a_short_text() -> None:
     assert text == "invoice,ship"
     assert moves_done(text) == {OrderMoveKind.INVOICE, OrderMoveKind.SHIP}
     assert moves_done(None) == frozenset()
+
+
+def test_an_order_link_matches_the_erp_order_it_names() -> None:
+    assert not order_of_link(STATUS, None), "no link: another store's order"
+    assert order_of_link(STATUS, "77"), "the ERP did not name its id: the platform id decides"
+    named = STATUS.model_copy(update={"erp_order_id": "77"})
+    assert order_of_link(named, "77")
+    assert not order_of_link(named, "78"), "same platform id, another store's ERP order"
