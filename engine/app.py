@@ -28,12 +28,14 @@ from engine.web.admin import integrations_views
 from engine.web.automation_runs_api import automation_runs_views
 from engine.web.config_api import config_views, integration_lifecycle_view
 from engine.web.config_log_api import config_log_views
+from engine.web.connection_api import connection_views
 from engine.web.erp_webhooks import erp_webhook_view
 from engine.web.jobs_api import jobs_views
 from engine.web.mappings_api import mappings_views
 from engine.web.notifications import notification_view
 from engine.web.ops import ops_views
 from engine.web.records_api import records_views
+from engine.web.ui import ui_views
 from topics.registry import CONFIG_LOG, HELD, HISTORY, INTEGRATIONS, JOBS, LINKS, PARKED
 
 
@@ -125,6 +127,8 @@ def _wire_web(engine: Engine) -> None:
     platform_notification = notification_view(engine)
     page("/webhooks/{platform}/{integration_id}")(platform_notification)
     page("/webhooks/{platform}/{integration_id}/{secret}")(platform_notification)
+    for path, view in connection_views(engine).items():  # before /integrations/{id}
+        page(path)(view)
     integration_list, integration_detail = integrations_views(engine)
     page("/api/v1/integrations")(integration_list)
     page("/api/v1/integrations/{integration_id}")(
@@ -143,6 +147,8 @@ def _wire_web(engine: Engine) -> None:
     page("/api/v1/integrations/{integration_id}/jobs")(integration_jobs)
     page("/api/v1/jobs/{job_id}")(job_detail)
     page("/api/v1/jobs/{job_id}/cancel")(job_cancel)
+    for path, view in ui_views(engine).items():
+        page(path)(view)
     metrics, health = ops_views(engine)
     page("/metrics")(metrics)
     page("/health")(health)

@@ -52,6 +52,15 @@ def _parser() -> argparse.ArgumentParser:
     keygen = commands.add_parser("keygen", help="print a new PONTE_SECRET_KEY")
     keygen.set_defaults(run=_keygen)
 
+    hash_password = commands.add_parser(
+        "hash-password",
+        help="print a PONTE_ADMIN_PASSWORD_HASH for the screen's sign-in (reads the password)",
+    )
+    hash_password.add_argument(
+        "--stdin", action="store_true", help="read the password from standard input"
+    )
+    hash_password.set_defaults(run=_hash_password)
+
     demo = commands.add_parser(
         "demo", help="broker, sandboxes, engine and a demo order, end to end"
     )
@@ -142,6 +151,25 @@ def _keygen(options: argparse.Namespace) -> int:
     from engine.sealing import new_key
 
     print(new_key())
+    return 0
+
+
+def _hash_password(options: argparse.Namespace) -> int:
+    import getpass
+
+    from engine.web.auth import hash_password
+
+    if options.stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != password:
+            print("ponte hash-password: the passwords differ", file=sys.stderr)
+            return 1
+    if len(password) < 8:
+        print("ponte hash-password: use at least 8 characters", file=sys.stderr)
+        return 1
+    print(hash_password(password))
     return 0
 
 

@@ -86,6 +86,14 @@ class EngineSettings(BaseModel):
         gt=0,
         description="How long an order update waits for its order (paid before created).",
     )
+    admin_user: str = Field(
+        "admin", min_length=1, max_length=80, description="User name of the screen's operator."
+    )
+    admin_password_hash: SecretStr | None = Field(
+        None,
+        description="Hash of the operator's password (`ponte hash-password`); unset: no sign-in.",
+    )
+    session_hours: float = Field(12.0, gt=0, le=720, description="How long a sign-in lasts.")
     fault_point: str | None = Field(
         None, description="Test-only: a named point where the worker kills itself."
     )

@@ -12,10 +12,15 @@ fi
 need_system_packages=()
 command -v java >/dev/null || need_system_packages+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null || need_system_packages+=(maven)
+# The browser tests drive Debian's Chromium (never a downloaded browser build).
+[ -x /usr/bin/chromium ] || need_system_packages+=(chromium)
 if [ ${#need_system_packages[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  as_root=()
+  [ "$(id -u)" = 0 ] || as_root=(sudo)
+  if command -v apt-get >/dev/null && { [ "$(id -u)" = 0 ] || command -v sudo >/dev/null; }; then
     echo "setup: installing ${need_system_packages[*]} with apt-get"
-    apt-get update -qq && apt-get install -y -qq "${need_system_packages[@]}" >/dev/null
+    ${as_root[@]+"${as_root[@]}"} apt-get update -qq
+    ${as_root[@]+"${as_root[@]}"} apt-get install -y -qq "${need_system_packages[@]}" >/dev/null
   else
     echo "setup: please install ${need_system_packages[*]} (Java 17+ and Maven run the local Kafka broker)" >&2
     exit 1

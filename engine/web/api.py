@@ -9,6 +9,7 @@ from faust.web import Request, View
 from pydantic import BaseModel, ValidationError
 
 from engine.context import Engine
+from engine.web.auth import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE, SessionKeys
 from engine.web.responses import bearer_matches, error_body, validation_details
 from schemas.integration import Integration
 
@@ -25,8 +26,22 @@ class ApiError(Exception):
 
 
 def authorize(engine: Engine, request: Request) -> None:
-    if not bearer_matches(request.headers.get("Authorization"), engine.settings.admin_token):
-        raise ApiError(401, "unauthorized", "send Authorization: Bearer <admin token>")
+    """The admin token, or a signed-in session (plus its CSRF token when changing things)."""
+    if bearer_matches(request.headers.get("Authorization"), engine.settings.admin_token):
+        return
+    settings = engine.settings
+    keys = SessionKeys.derive(settings.secret_key, settings.admin_password_hash)
+    session = request.cookies.get(SESSION_COOKIE)
+    if settings.admin_password_hash is None or keys.user_of(session) is None:
+        raise ApiError(
+            401, "unauthorized", "send Authorization: Bearer <admin token>, or sign in at /login"
+        )
+    if request.method not in SAFE_METHODS and not keys.csrf_matches(
+        str(session), request.headers.get(CSRF_HEADER)
+    ):
+        raise ApiError(
+            403, "csrf_token", f"send the page's {CSRF_HEADER} header; reload the page and retry"
+        )
 
 
 def integration_or_404(engine: Engine, integration_id: str) -> Integration:

@@ -1,0 +1,393 @@
+// Ponte: the Integrações screen's behaviour. Plain JavaScript calling the JSON admin API with
+// the session cookie and the page's CSRF token. No build step, no dependencies.
+"use strict";
+
+const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.content || "";
+
+async function api(method, path, body) {
+  const headers = { "X-CSRF-Token": meta("csrf-token"), "X-Ponte-Actor": meta("ponte-user") };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const response = await fetch(path, {
+    method, headers, credentials: "same-origin",
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  let data = null;
+  try { data = await response.json(); } catch (_) { data = null; }
+  return { ok: response.ok, status: response.status, data };
+}
+
+function problem(answer) {
+  const error = answer.data?.error;
+  if (!error) return `Erro ${answer.status}.`;
+  const fields = (error.fields || []).map((f) => `${f.field}: ${f.message}`).join("; ");
+  return `Não foi possível: ${error.message}${fields ? ` (${fields})` : ""}`;
+}
+
+function say(where, text, kind) {
+  if (!where) return;
+  where.textContent = text;
+  where.className = `result ${kind || ""}`;
+}
+
+function setPath(target, dotted, value) {
+  const parts = dotted.split(".");
+  let node = target;
+  for (const part of parts.slice(0, -1)) node = node[part] = node[part] || {};
+  node[parts[parts.length - 1]] = value;
+}
+
+// The form's named inputs as JSON: empty optional fields are left out (their default).
+function collect(form, scope) {
+  const body = {};
+  for (const input of (scope || form).querySelectorAll("input[name], select[name], textarea[name]")) {
+    const type = input.dataset.type;
+    let value = input.value;
+    if (input.type === "hidden" && !input.name.includes(".")) continue;
+    if (type === "bool") value = input.checked;
+    else if (value.trim() === "") continue;
+    else if (type === "number") value = Number(value);
+    else if (type === "list") value = value.split(",").map((v) => v.trim()).filter(Boolean);
+    setPath(body, input.name, value);
+  }
+  return body;
+}
+
+async function busy(button, work) {
+  if (button) button.disabled = true;
+  try { return await work(); } finally { if (button) button.disabled = false; }
+}
+
+const integrationId = () => document.getElementById("integracao")?.dataset.id;
+const base = () => `/api/v1/integrations/${integrationId()}`;
+
+// Incluir uma Plataforma: Testar Conexão (unsaved), then Salvar.
+function wireIncluir(form) {
+  const result = form.querySelector(".result");
+  const access = () => collect(form, form.querySelector('[data-group="access"]')).access || {};
+  form.querySelector('[data-action="test-unsaved"]').addEventListener("click", (event) =>
+    busy(event.target, async () => {
+      say(result, "Testando a conexão…", "busy");
+      const answer = await api("POST", "/api/v1/integrations/test-connection",
+        { platform: form.dataset.platform, access: access() });
+      if (!answer.ok) return say(result, problem(answer), "fail");
+      const store = answer.data.store_name ? ` Loja: ${answer.data.store_name}.` : "";
+      say(result, answer.data.message + store, answer.data.ok ? "ok" : "fail");
+    }));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    busy(form.querySelector('button[type="submit"]'), async () => {
+      const body = { platform: form.dataset.platform, name: form.elements.name.value, access: access() };
+      if (form.elements.id.value.trim()) body.id = form.elements.id.value.trim();
+      say(result, "Salvando…", "busy");
+      const answer = await api("POST", "/api/v1/integrations", body);
+      if (!answer.ok) return say(result, problem(answer), "fail");
+      window.location.assign(`/plataformas/${answer.data.id}/automacoes`);
+    });
+  });
+}
+
+// A form whose inputs are the body of one API call (Configurações, Automações).
+function wireJsonForm(form) {
+  const result = form.querySelector(".result");
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    busy(form.querySelector('button[type="submit"]'), async () => {
+      say(result, "Salvando…", "busy");
+      const answer = await api(form.dataset.method, form.dataset.path, collect(form));
+      if (!answer.ok) return say(result, problem(answer), "fail");
+      say(result, "Salvo.", "ok");
+      if (form.dataset.then === "reload") setTimeout(() => window.location.reload(), 600);
+    });
+  });
+}
+
+// Mapeamentos: rules from their fieldsets; save with the version read, or preview a draft.
+function ruleOf(fieldset) {
+  const get = (name) => fieldset.querySelector(`[name="${name}"]`);
+  const kind = get("kind").value;
+  const text = get("value").value;
+  let transform;
+  if (kind === "lookup") {
+    const table = {};
+    for (const line of text.split("\n")) {
+      const at = line.indexOf("=");
+      if (at > 0) table[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+    }
+    transform = { kind, table, default: get("default").value.trim() || null };
+  } else if (kind === "constant") transform = { kind, value: text.trim() };
+  else transform = { kind, template: text.trim() };
+  const rule = {
+    id: get("id").value.trim(), target: get("target").value, source: get("source").value.trim(),
+    transform, when: get("when").value, required: get("required").checked,
+  };
+  if (get("attribute").value.trim()) rule.attribute = get("attribute").value.trim();
+  return rule;
+}
+
+function wireMappings(form) {
+  const result = form.querySelector(".result");
+  const rules = () => [...form.querySelectorAll("[data-rule]")].map(ruleOf);
+  form.addEventListener("click", (event) => {
+    const action = event.target.dataset.action;
+    if (action === "remove-rule") event.target.closest("[data-rule]").remove();
+    if (action === "add-rule") {
+      const n = form.querySelectorAll("[data-rule]").length + 1;
+      const html = document.getElementById("rule-template").innerHTML.replaceAll("__N__", n);
+      document.getElementById("rules").insertAdjacentHTML("beforeend", html);
+      document.getElementById(`r${n}-id`).focus();
+    }
+    if (action === "preview") busy(event.target, async () => {
+      say(result, "Calculando a pré-visualização…", "busy");
+      const answer = await api("POST", `${base()}/mappings/preview`, { mappings: rules() });
+      if (!answer.ok) return say(result, problem(answer), "fail");
+      say(result, `${answer.data.events.length} evento(s) recente(s) pré-visualizado(s).`, "ok");
+      showPreview(answer.data.events);
+    });
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    busy(form.querySelector('button[type="submit"]'), async () => {
+      say(result, "Salvando…", "busy");
+      const answer = await api("PUT", `${base()}/mappings`,
+        { mappings: rules(), expected_version: Number(form.dataset.version) });
+      if (!answer.ok) return say(result, problem(answer), "fail");
+      say(result, "Mapeamentos salvos.", "ok");
+      setTimeout(() => window.location.reload(), 600);
+    });
+  });
+}
+
+const OUTCOMES = { ok: "ok", mapping_missing: "falta mapeamento", refused: "recusado", not_mapped: "sem regra" };
+
+function showPreview(events) {
+  const box = document.getElementById("previa");
+  box.replaceChildren();
+  if (!events.length) {
+    box.append(Object.assign(document.createElement("p"), { className: "empty", textContent: "Nenhum evento recente para pré-visualizar." }));
+    return;
+  }
+  for (const item of events) {
+    const card = Object.assign(document.createElement("div"), { className: "card preview" });
+    const title = document.createElement("h4");
+    title.textContent = `${item.entity_key} · ${OUTCOMES[item.outcome] || item.outcome}`;
+    card.append(title);
+    const detail = document.createElement(item.payload ? "pre" : "p");
+    detail.textContent = item.payload ? JSON.stringify(item.payload, null, 2) : item.reason;
+    card.append(detail);
+    box.append(card);
+  }
+}
+
+// Erros: retry (as parked or edited) and ignore.
+function wireErrors(list) {
+  list.addEventListener("click", (event) => {
+    const action = event.target.dataset.action;
+    if (!action) return;
+    const item = event.target.closest("[data-entity-key]");
+    const key = item.dataset.entityKey;
+    const result = item.querySelector(".result");
+    busy(event.target, async () => {
+      let answer;
+      if (action === "ignore") answer = await api("POST", `${base()}/errors/ignore`, { entity_key: key });
+      else {
+        const body = { entity_key: key };
+        if (action === "edit-retry") {
+          try { body.payload = JSON.parse(item.querySelector("textarea").value); }
+          catch (err) { return say(result, `O conteúdo não é um JSON válido: ${err.message}`, "fail"); }
+        }
+        answer = await api("POST", `${base()}/errors/retry`, body);
+      }
+      if (!answer.ok) return say(result, problem(answer), "fail");
+      say(result, action === "ignore" ? "Ignorado." : "Reenviado: sai da lista assim que for aplicado.", "ok");
+      if (action === "ignore") setTimeout(() => window.location.reload(), 600);
+      else waitResolved(key, result);
+    });
+  });
+}
+
+async function waitResolved(key, result) {
+  for (let i = 0; i < 60; i += 1) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const answer = await api("GET", `${base()}/errors`);
+    if (answer.ok && !answer.data.errors.some((e) => e.entity_key === key)) {
+      say(result, "Aplicado com sucesso: o registro saiu da lista de erros.", "ok");
+      return;
+    }
+  }
+}
+
+// Jobs: start one, then follow every unfinished job's progress.
+const STATES = { queued: "na fila", running: "em andamento", done: "concluída", failed: "falhou", cancelled: "cancelada" };
+
+async function startJob(body, button) {
+  const result = document.getElementById("job-result");
+  await busy(button, async () => {
+    const answer = await api("POST", `${base()}/jobs`, body);
+    if (!answer.ok) return say(result, problem(answer), "fail");
+    say(result, "Tarefa iniciada.", "ok");
+    const table = document.querySelector("#jobs tbody");
+    table.querySelector("tr.none")?.remove();
+    const row = document.createElement("tr");
+    row.dataset.job = answer.data.id;
+    row.innerHTML = '<td class="title"></td><td class="state"></td><td><progress max="1" value="0"></progress> <span class="count"></span></td><td class="outcome"></td>';
+    row.querySelector(".title").textContent = button?.textContent || "Tarefa";
+    row.querySelector("progress").setAttribute("aria-label", `Progresso de ${row.querySelector(".title").textContent}`);
+    table.prepend(row);
+    showJob(row, answer.data);
+    follow(row);
+  });
+}
+
+function showJob(row, job) {
+  row.dataset.state = job.state;
+  row.querySelector(".state").textContent = STATES[job.state] || job.state;
+  const bar = row.querySelector("progress");
+  const finished = ["done", "failed", "cancelled"].includes(job.state);
+  bar.max = job.total || 1;
+  bar.value = job.total ? job.done : (finished ? 1 : 0);
+  const total = job.total === null || job.total === undefined ? "" : ` de ${job.total}`;
+  row.querySelector(".count").textContent = `${job.done}${total}${job.failed ? ` · ${job.failed} com erro` : ""}`;
+  const errors = (job.errors || []).map((e) => `${e.item}: ${e.reason}`).join("; ");
+  row.querySelector(".outcome").textContent = [job.result, errors].filter(Boolean).join(" — ");
+}
+
+async function follow(row) {
+  while (!["done", "failed", "cancelled"].includes(row.dataset.state)) {
+    await new Promise((r) => setTimeout(r, 700));
+    const answer = await api("GET", `/api/v1/jobs/${row.dataset.job}`);
+    if (answer.ok) showJob(row, answer.data);
+  }
+}
+
+function wireJobs() {
+  for (const button of document.querySelectorAll('[data-action="job"]')) {
+    button.addEventListener("click", () => startJob(JSON.parse(button.dataset.job), button));
+  }
+  for (const form of document.querySelectorAll("form[data-kind]")) {
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const body = { kind: form.dataset.kind, ...collect(form) };
+      if (form.elements.entity && form.elements.entity.type === "hidden") body.entity = form.elements.entity.value;
+      startJob(body, form.querySelector('button[type="submit"]'));
+    });
+  }
+  for (const row of document.querySelectorAll("#jobs tr[data-job]")) follow(row);
+}
+
+// Histórico e vínculos: entries by entity, links with their ERP ids.
+function cell(row, text) {
+  const td = document.createElement("td");
+  td.textContent = text ?? "";
+  row.append(td);
+}
+
+function table(headings, rows, caption) {
+  const t = document.createElement("table");
+  t.className = "list";
+  const cap = document.createElement("caption");
+  cap.textContent = caption;
+  cap.className = "sr";
+  const head = document.createElement("tr");
+  for (const h of headings) {
+    const th = document.createElement("th");
+    th.scope = "col";
+    th.textContent = h;
+    head.append(th);
+  }
+  t.append(cap, Object.assign(document.createElement("thead")), document.createElement("tbody"));
+  t.tHead.append(head);
+  for (const values of rows) {
+    const tr = document.createElement("tr");
+    for (const v of values) cell(tr, v);
+    t.tBodies[0].append(tr);
+  }
+  return t;
+}
+
+const when = (at) => new Date(at).toLocaleString("pt-BR", { timeZone: "UTC" }) + " UTC";
+
+async function searchHistory(form) {
+  const result = form.parentElement.querySelector(".result");
+  const box = document.getElementById("historico-resultado");
+  const q = form.elements.q.value.trim();
+  const answer = await api("GET", `${base()}/history?q=${encodeURIComponent(q)}`);
+  if (!answer.ok) return say(result, problem(answer), "fail");
+  box.replaceChildren();
+  const entryRow = (e, key) => [when(e.at), key ?? e.entity_key, e.step, e.outcome, e.detail];
+  if (!q) {
+    say(result, `${answer.data.entries.length} registro(s) recente(s).`, "ok");
+    box.append(table(["Quando", "Registro", "Etapa", "Resultado", "Detalhe"], answer.data.entries.map((e) => entryRow(e)), "Histórico recente"));
+    return;
+  }
+  const links = answer.data.links;
+  say(result, `${links.length} vínculo(s) e ${answer.data.entities.length} registro(s) encontrados.`, links.length || answer.data.entities.length ? "ok" : "fail");
+  const linked = document.createElement("h3");
+  linked.textContent = "Vínculos com o ERP";
+  box.append(linked, table(["Tipo", "Código na plataforma", "Código no ERP", "SKU", "Desde"],
+    links.map((k) => [k.entity, k.platform_id, k.erp_id, k.sku, when(k.created_at)]), "Vínculos com o ERP"));
+  const history = document.createElement("h3");
+  history.textContent = "Histórico";
+  const rows = answer.data.entities.flatMap((x) => x.entries.map((e) => entryRow(e, x.entity_key)));
+  box.append(history, table(["Quando", "Registro", "Etapa", "Resultado", "Detalhe"], rows, "Histórico"));
+}
+
+// The heading: pause/resume, test the saved connection, held events, run now.
+function wireHeading() {
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-action]");
+    if (!button || !integrationId()) return;
+    const result = document.getElementById("heading-result");
+    const action = button.dataset.action;
+    if (action === "status") busy(button, async () => {
+      const answer = await api("POST", `${base()}/${button.dataset.path}`, {});
+      if (!answer.ok) return say(result, problem(answer), "fail");
+      window.location.reload();
+    });
+    if (action === "test-saved") busy(button, async () => {
+      say(result, "Testando a conexão…", "busy");
+      const answer = await api("POST", `${base()}/test-connection`, {});
+      if (!answer.ok) return say(result, problem(answer), "fail");
+      say(result, answer.data.message, answer.data.ok ? "ok" : "fail");
+    });
+    if (action === "held") busy(button, async () => {
+      const answer = await api("POST", `${base()}/held/${button.dataset.automation}`, { action: button.dataset.decision });
+      const where = button.closest("form").querySelector(".result");
+      if (!answer.ok) return say(where, problem(answer), "fail");
+      say(where, `${answer.data.count} evento(s) ${button.dataset.decision === "process" ? "processado(s)" : "descartado(s)"}.`, "ok");
+      setTimeout(() => window.location.reload(), 800);
+    });
+    if (action === "run-now") busy(button, async () => {
+      const answer = await api("POST", `${base()}/automations/${button.dataset.automation}/run`, {});
+      const where = button.closest("form").querySelector(".result");
+      say(where, answer.ok ? "Execução iniciada." : problem(answer), answer.ok ? "ok" : "fail");
+    });
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const incluir = document.getElementById("incluir");
+  if (incluir) wireIncluir(incluir);
+  for (const id of ["configuracoes", "automacoes"]) {
+    const form = document.getElementById(id);
+    if (form) wireJsonForm(form);
+  }
+  const mappings = document.getElementById("mapeamentos");
+  if (mappings) wireMappings(mappings);
+  const errors = document.querySelector("ul.errors");
+  if (errors) wireErrors(errors);
+  wireJobs();
+  wireHeading();
+  const history = document.getElementById("historico");
+  if (history) {
+    history.addEventListener("submit", (event) => { event.preventDefault(); searchHistory(history); });
+    searchHistory(history);
+  }
+  // Escape closes an open arrow menu, keeping keyboard users in control.
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    for (const menu of document.querySelectorAll("details.menu[open]")) {
+      menu.removeAttribute("open");
+      menu.querySelector("summary").focus();
+    }
+  });
+});

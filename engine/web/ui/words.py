@@ -1,0 +1,197 @@
+"""The screen's words in Brazilian Portuguese: labels, explanations and answers.
+
+Data only. Field names missing here fall back to the model's own title.
+"""
+
+from __future__ import annotations
+
+from connectors.contract import CheckOutcome
+from schemas.automation import Automation
+from schemas.integration import IntegrationStatus
+
+STATUS = {
+    IntegrationStatus.ACTIVE: "ativa",
+    IntegrationStatus.PAUSED: "pausada",
+    IntegrationStatus.ERROR: "com erro",
+}
+
+CHECK_ANSWERS = {
+    CheckOutcome.OK: "Conexão estabelecida com sucesso.",
+    CheckOutcome.BAD_CREDENTIALS: (
+        "A plataforma recusou as credenciais. Confira o token / chave de API e tente de novo."
+    ),
+    CheckOutcome.MISSING_PERMISSION: (
+        "As credenciais valem, mas faltam permissões ao aplicativo. Conceda os escopos "
+        "de produtos, pedidos e estoque na plataforma."
+    ),
+    CheckOutcome.UNKNOWN_STORE: "A loja não foi encontrada. Confira a URL ou o identificador.",
+    CheckOutcome.UNREACHABLE: "Não foi possível alcançar a plataforma. Confira a URL da loja.",
+    CheckOutcome.TIMEOUT: "A plataforma demorou demais para responder. Tente de novo.",
+}
+
+AUTOMATIONS = {
+    Automation.PRODUCT_EXPORT: (
+        "Exportar produtos",
+        "Envia à plataforma os produtos cadastrados ou alterados no ERP.",
+    ),
+    Automation.PRICE_EXPORT: (
+        "Exportar preços",
+        "Envia os preços da lista de preços escolhida, com as promoções e suas datas.",
+    ),
+    Automation.PRODUCT_IMPORT: (
+        "Importar produtos",
+        "Traz para o ERP os produtos criados ou alterados na plataforma.",
+    ),
+    Automation.STOCK_EXPORT: (
+        "Enviar estoque",
+        "Envia à plataforma o saldo de estoque do ERP (descontado o estoque de segurança).",
+    ),
+    Automation.ORDER_IMPORT: (
+        "Importar pedidos de venda",
+        "Cria no ERP cada pedido feito na loja, assim que a plataforma avisa.",
+    ),
+    Automation.ORDER_POLLING: (
+        "Buscar pedidos periodicamente",
+        "Também procura pedidos novos a cada intervalo, caso algum aviso se perca "
+        "(sem duplicar pedidos).",
+    ),
+    Automation.ORDER_STATUS_EXPORT: (
+        "Enviar situação dos pedidos",
+        "Envia à plataforma a situação, a NF-e, o rastreio e o cancelamento feitos no ERP.",
+    ),
+    Automation.ORDER_PLATFORM_UPDATES: (
+        "Receber pagamentos e cancelamentos",
+        "Aplica no pedido do ERP o pagamento ou o cancelamento feito na plataforma.",
+    ),
+    Automation.RECONCILIATION: (
+        "Conferência",
+        "Compara periodicamente pedidos e estoque recentes e reenvia o que faltar.",
+    ),
+    Automation.WEBHOOKS: (
+        "Manter webhooks cadastrados",
+        "Cadastra e mantém na plataforma os avisos (webhooks) que trazem os pedidos.",
+    ),
+}
+
+FIELDS = {
+    # access fields of the connectors
+    "shop_domain": "Domínio da loja (.myshopify.com)",
+    "admin_api_token": "Token de acesso (Admin API)",
+    "webhook_secret": "Chave secreta do aplicativo (webhooks)",
+    "previous_webhook_secret": "Chave secreta anterior",
+    "client_id": "Client ID do aplicativo",
+    "client_secret": "Client secret do aplicativo",
+    "refresh_token": "Refresh token",
+    "access_token": "Token de acesso",
+    "access_token_expires_at": "Validade do token de acesso",
+    "refresh_token_expires_at": "Validade do refresh token",
+    "api_version": "Versão da API",
+    "requests_per_second": "Requisições por segundo",
+    "bucket_size": "Tamanho do balde de requisições",
+    "request_timeout": "Tempo limite por requisição (s)",
+    "timeout": "Tempo limite por requisição (s)",
+    "timeout_seconds": "Tempo limite por requisição (s)",
+    "base_url": "URL da API",
+    "pricing_base_url": "URL da API de preços",
+    "api_address": "URL da API da loja",
+    "consumer_key": "Consumer key",
+    "consumer_secret": "Consumer secret",
+    "code": "Código de autorização",
+    "notification_secret": "Chave das notificações",
+    "store_id": "Identificador da loja",
+    "rate_per_minute": "Requisições por minuto",
+    "daily_cap": "Limite diário de requisições",
+    "app_secret": "Chave secreta do aplicativo",
+    "user_agent": "User-Agent (aplicativo e contato)",
+    "account": "Nome da conta VTEX",
+    "environment": "Ambiente",
+    "app_key": "App key",
+    "app_token": "App token",
+    "hook_secret": "Chave do hook de pedidos",
+    "hook_secret_header": "Cabeçalho da chave do hook",
+    "warehouse_id": "Depósito (warehouse)",
+    "location_id": "Local de estoque (location)",
+    "trade_policy": "Política comercial",
+    "availability_days": "Prazo de disponibilidade (dias)",
+    # Configurações
+    "sync_images": "Enviar imagens dos produtos",
+    "description_source": "Texto usado como descrição",
+    "price_list": "Lista de preços",
+    "send_promotional_price": "Enviar preço promocional",
+    "price_drop_guard_percent": "Segurar quedas de preço acima de (%)",
+    "stock_warehouses": "Depósitos do estoque (separados por vírgula; vazio: todos)",
+    "stock_buffer": "Estoque de segurança",
+    "stock_max_listed": "Quantidade máxima anunciada",
+    "order_import_since": "Importar pedidos a partir de",
+    "erp_order_status": "Situação dos pedidos novos no ERP",
+    "sales_channel": "Canal de venda",
+}
+
+CHOICES = {
+    "description": "Descrição",
+    "short_description": "Descrição curta",
+    "complement": "Complemento",
+    "erp": "ERP",
+    "platform": "Plataforma",
+}
+
+OWNED_FIELDS = {
+    "name": "Nome",
+    "description": "Descrição",
+    "price": "Preço",
+    "stock": "Estoque",
+    "images": "Imagens",
+    "categories": "Categorias",
+    "brand": "Marca",
+}
+
+MAPPING_TARGETS = {
+    "ncm": "NCM",
+    "extra_description": "Descrição adicional",
+    "sales_channel": "Canal de venda",
+    "carrier": "Transportadora",
+    "order_status": "Situação do pedido",
+    "payment_method": "Forma de pagamento",
+    "custom_attribute": "Atributo personalizado",
+}
+
+TRANSFORMS = {"constant": "Valor fixo", "lookup": "Tabela de-para", "template": "Modelo de texto"}
+
+APPLY_WHEN = {"always": "Sempre", "create_only": "Só ao criar", "update_only": "Só ao alterar"}
+
+ENTITIES = {
+    "product": "Produtos",
+    "category": "Categorias",
+    "brand": "Marcas",
+    "attribute": "Atributos",
+    "order": "Pedidos de venda",
+}
+
+JOB_KINDS = {
+    "import": "Importar",
+    "export": "Exportar",
+    "import_orders": "Importar Pedidos de Venda",
+    "reconcile": "Conferência",
+    "replay_held": "Eventos retidos",
+}
+
+JOB_STATES = {
+    "queued": "na fila",
+    "running": "em andamento",
+    "done": "concluída",
+    "failed": "falhou",
+    "cancelled": "cancelada",
+}
+
+ERROR_CLASSES = {
+    "transient": "Falha temporária",
+    "permanent": "Recusado",
+    "configuration": "Configuração",
+    "auth": "Acesso negado",
+    "mapping": "Mapeamento",
+    "prerequisite": "Aguardando outro registro",
+}
+
+
+def field_label(name: str, title: str | None = None) -> str:
+    return FIELDS.get(name) or title or name.replace("_", " ").capitalize()
