@@ -17,6 +17,26 @@ import time
 from collections.abc import Callable
 from enum import IntEnum
 
+from prometheus_client import Counter
+
+# Defined here, not in engine.metrics: connectors never import the engine. The engine's
+# /metrics page serves the default registry, these included.
+RATE_LIMIT_WAITS = Counter(
+    "ponte_rate_limit_waits_total",
+    "Calls that had to wait for their platform account's request budget.",
+    ["platform"],
+)
+RATE_LIMIT_WAIT_SECONDS = Counter(
+    "ponte_rate_limit_wait_seconds_total",
+    "Time calls spent waiting for their platform account's request budget.",
+    ["platform"],
+)
+RATE_LIMITED = Counter(
+    "ponte_rate_limited_total",
+    "429 answers that stopped a platform account until its Retry-After.",
+    ["platform"],
+)
+
 
 class Lane(IntEnum):
     LIVE = 0
@@ -82,8 +102,10 @@ class RateBudget:
         share: int = 1,
         live_reserve: float = 0.25,
         clock: Callable[[], float] = time.monotonic,
+        platform: str = "unknown",
     ) -> None:
         self.account_rate = rate
+        self.platform = platform
         self._clock = clock
         self._bucket = TokenBucket(rate / share, burst, clock=clock)
         self._blocked_until = 0.0
@@ -102,27 +124,35 @@ class RateBudget:
         """After a 429: nobody calls this account before ``retry_after`` seconds have passed."""
         self._blocked_until = max(self._blocked_until, self._clock() + retry_after)
         self._bucket.set_level(0)
+        RATE_LIMITED.labels(self.platform).inc()
 
     async def acquire(self, lane: Lane = Lane.LIVE) -> None:
         """Wait until one call may be made in ``lane``."""
         if lane is Lane.LIVE:
             self._live_waiting += 1
+        waited = 0.0
         try:
             while True:
                 blocked = self._blocked_until - self._clock()
                 if blocked > 0:
+                    waited += blocked
                     await asyncio.sleep(blocked)
                     continue
                 if lane is Lane.BULK and self._live_waiting:
+                    waited += 0.01
                     await asyncio.sleep(0.01)
                     continue
                 wait = self._bucket.try_take(self._reserve if lane is Lane.BULK else 0.0)
                 if wait is None:
                     return
+                waited += wait
                 await asyncio.sleep(wait)
         finally:
             if lane is Lane.LIVE:
                 self._live_waiting -= 1
+            if waited:
+                RATE_LIMIT_WAITS.labels(self.platform).inc()
+                RATE_LIMIT_WAIT_SECONDS.labels(self.platform).inc(waited)
 
 
 _BUDGETS: dict[str, RateBudget] = {}
@@ -133,7 +163,8 @@ def budget_for(account: str, rate: float, burst: float) -> RateBudget:
     """The one budget of ``account`` (e.g. "shopify:loja.myshopify.com") in this worker."""
     budget = _BUDGETS.get(account)
     if budget is None:
-        budget = _BUDGETS[account] = RateBudget(rate, burst, share=_WORKERS)
+        platform = account.split(":", 1)[0]
+        budget = _BUDGETS[account] = RateBudget(rate, burst, share=_WORKERS, platform=platform)
     return budget
 
 

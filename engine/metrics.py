@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 WEBHOOKS_RECEIVED = Counter(
     "ponte_webhooks_received_total",
@@ -43,4 +43,60 @@ AUTOMATION_RUNS = Counter(
     "ponte_automation_runs_total",
     "Runs of scheduled automations (order polling, reconciliation), by trigger and outcome.",
     ["automation", "trigger", "outcome"],
+)
+
+STOCK_PUSHED_AT = Gauge(
+    "ponte_stock_push_last_success_timestamp_seconds",
+    "When this worker last set a stock level on the integration's platform (Unix time).",
+    ["integration", "platform"],
+)
+
+# Measured every few seconds by engine.freshness from the views and the broker; every worker
+# reports the same values, so rules and dashboards aggregate them with max by (...).
+CONSUMER_LAG = Gauge(
+    "ponte_consumer_lag",
+    "Records of a partition not yet committed by the engine's consumer group.",
+    ["topic", "partition"],
+)
+COMMITTED_OFFSET = Gauge(
+    "ponte_consumer_committed_offset",
+    "The engine's consumer group committed offset, per partition (its rate: events consumed).",
+    ["topic", "partition"],
+)
+END_OFFSET = Gauge(
+    "ponte_topic_end_offset",
+    "Offset of the next record written to a partition (its rate: events produced).",
+    ["topic", "partition"],
+)
+OLDEST_UNPROCESSED = Gauge(
+    "ponte_oldest_unprocessed_seconds",
+    "Age of the integration's oldest record the engine has not committed yet (0: none waits).",
+    ["integration", "topic"],
+)
+INTEGRATION_STATUS = Gauge(
+    "ponte_integration_status",
+    "1 for the integration's current status (active, paused, error), 0 for the others.",
+    ["integration", "platform", "status"],
+)
+PARKED_RECORDS = Gauge(
+    "ponte_parked_records",
+    "Records in the integration's error list (Erros), by error class.",
+    ["integration", "platform", "error_class"],
+)
+HELD_EVENTS = Gauge(
+    "ponte_held_events",
+    "Events kept while their automation was off or the integration paused.",
+    ["integration", "automation"],
+)
+JOBS = Gauge(
+    "ponte_jobs", "Jobs (manual actions), by kind and state.", ["integration", "kind", "state"]
+)
+JOB_ITEMS = Gauge(
+    "ponte_job_items",
+    "Items of the queued and running jobs: done, failed and total (once counted).",
+    ["integration", "kind", "progress"],
+)
+MEASURED_AT = Gauge(
+    "ponte_measured_timestamp_seconds",
+    "When this worker last measured the gauges above (Unix time); stale means the timer stopped.",
 )

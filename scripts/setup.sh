@@ -27,6 +27,21 @@ if [ ${#need_system_packages[@]} -gt 0 ]; then
   fi
 fi
 
+# promtool and prometheus: the alert rules' unit tests and the test that scrapes a real worker.
+if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null; then
+  as_root=()
+  [ "$(id -u)" = 0 ] || as_root=(sudo -n)
+  if command -v apt-get >/dev/null && { [ ${#as_root[@]} = 0 ] || sudo -n true 2>/dev/null; }; then
+    echo "setup: installing prometheus (promtool) with apt-get"
+    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  else
+    echo "setup: please install prometheus (promtool tests the alert rules in deploy/prometheus)" >&2
+    exit 1
+  fi
+fi
+
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi

@@ -75,7 +75,7 @@ def tenant_budget(settings: ErpSettings) -> RateBudget:
     up. With a burst of one there is no bucket left to reserve for live calls: live still
     goes first because bulk calls wait while a live call is waiting.
     """
-    return RateBudget(settings.requests_per_second, 1.0, live_reserve=0.0)
+    return RateBudget(settings.requests_per_second, 1.0, live_reserve=0.0, platform="erp")
 
 
 class ErpClient:

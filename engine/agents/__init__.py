@@ -11,6 +11,7 @@ from engine.agents.feed_poller import wire_feed_poller
 from engine.agents.platform_sink import wire_platform_sink
 from engine.agents.scheduler import wire_schedules
 from engine.context import Engine
+from engine.freshness import wire_freshness
 from engine.jobs.runner import wire_job_runner
 from engine.webhook_subscriptions import wire_webhook_subscriptions
 
@@ -26,3 +27,4 @@ def wire_agents(engine: Engine) -> None:
     wire_platform_sink(engine)
     wire_schedules(engine)
     wire_webhook_subscriptions(engine)
+    wire_freshness(engine)

@@ -18,7 +18,7 @@ from engine.context import Engine
 from engine.dead_letters import send_to_dead_letter
 from engine.failures import MappingMissing, park_failure, resolve_parked
 from engine.gate import hold_event
-from engine.metrics import EVENTS_PROCESSED
+from engine.metrics import EVENTS_PROCESSED, STOCK_PUSHED_AT
 from engine.outbound import AUTOMATION_OF, capability_gap
 from engine.platform_pushes import (
     PriceDropRefused,
@@ -80,6 +80,8 @@ async def sink_command(engine: Engine, tables: SinkTables, event: EventT[bytes])
         return
     outcome = await _carry_out(engine, tables, integration, command)
     EVENTS_PROCESSED.labels(agent=AGENT, type=command.envelope.type, outcome=outcome).inc()
+    if outcome == "ok" and command.kind is CommandKind.STOCK_EXPORT:
+        STOCK_PUSHED_AT.labels(integration.id, integration.platform).set_to_current_time()
 
 
 async def _carry_out(
