@@ -18,7 +18,7 @@ from connectors.budget import Lane
 from connectors.capabilities import Entity
 from connectors.contract import Page
 from connectors.cursor import SyncCursor
-from engine.agents.erp_catalog import erp_adapter
+from engine.catalog_import import erp_adapter
 from engine.context import Engine
 from engine.jobs.progress import Checkpoint
 from schemas.integration import Integration

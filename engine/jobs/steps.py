@@ -18,7 +18,7 @@ from uuid import NAMESPACE_URL, uuid5
 from pydantic import BaseModel
 
 from connectors.budget import Lane
-from engine.agents.erp_catalog import catalog_record, entity_key_of, import_record
+from engine.catalog_import import catalog_record, entity_key_of, import_record
 from engine.context import Engine
 from engine.erp_changes import erp_envelope
 from engine.jobs.progress import PageOutcome

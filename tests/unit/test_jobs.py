@@ -11,7 +11,7 @@ import pytest
 
 from connectors.cursor import SyncCursor
 from connectors.registry import PLATFORMS
-from engine.agents.erp_catalog import family_parent
+from engine.catalog_import import family_parent
 from engine.jobs.progress import (
     MAX_ERRORS,
     Checkpoint,
