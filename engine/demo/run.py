@@ -156,6 +156,8 @@ def _print_summary(
         f"""
 Demo {title} order {named} reached the ERP as sales order id {pedido["id"]} ({elapsed:.1f}s after `ponte demo` started).
 
+  Screen (Integrações)          {engine}/plataformas
+    sign in                     user admin, password PONTE_DEMO_ADMIN_PASSWORD in {config.directory / "secrets.env"}
   Engine (webhooks, admin API)  {engine}
     integrations                curl -H "Authorization: Bearer $PONTE_ADMIN_TOKEN" {engine}/api/v1/integrations
                                 (PONTE_ADMIN_TOKEN is in {config.directory / "secrets.env"})

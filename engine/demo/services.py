@@ -19,6 +19,7 @@ import httpx
 from engine import local_broker
 from engine.sealing import new_key
 from engine.settings import REPO_ROOT
+from engine.web.auth import hash_password
 
 
 class DemoError(RuntimeError):
@@ -83,6 +84,7 @@ def demo_secrets(path: Path) -> dict[str, str]:
         "PONTE_ADMIN_TOKEN": lambda: secrets.token_urlsafe(24),
         "PONTE_ERP_TOKEN": lambda: secrets.token_urlsafe(24),
         "PONTE_DEMO_NAMESPACE": lambda: f"demo-{secrets.token_hex(3)}",
+        "PONTE_DEMO_ADMIN_PASSWORD": lambda: secrets.token_urlsafe(12),
     }
     missing = {key: make() for key, make in made.items() if key not in values}
     if missing:
@@ -154,6 +156,8 @@ def start_erp_and_engine(
             "PONTE_BOOTSTRAP_SERVERS": bootstrap,
             "PONTE_WEB_PORT": str(config.engine_port),
             "PONTE_ADMIN_TOKEN": values["PONTE_ADMIN_TOKEN"],
+            "PONTE_ADMIN_USER": "admin",
+            "PONTE_ADMIN_PASSWORD_HASH": hash_password(values["PONTE_DEMO_ADMIN_PASSWORD"]),
             "PONTE_SECRET_KEY": values["PONTE_SECRET_KEY"],
             "PONTE_ERP_BASE_URL": f"{config.erp_url}/api",
             "PONTE_ERP_TOKEN": values["PONTE_ERP_TOKEN"],
