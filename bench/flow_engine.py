@@ -32,7 +32,8 @@ ERP_SANDBOX_RATE = 5000.0  # the ERP sandbox's own limit is not what is measured
 
 @dataclass(frozen=True)
 class Flow:
-    """What is measured: records into ``source``, ``fan_out`` output records per input."""
+    """A measured flow: its source and output topics, the integrations it needs, the output
+    identities the pre-loaded records must produce, and the bare loop's version of its work."""
 
     name: str
     what: str

@@ -29,7 +29,7 @@ class Written:
 async def preload(bootstrap: str, topic: str, records: Sequence[Record]) -> None:
     """Produce ``records`` (acknowledged by the broker) before any flow reads them."""
     producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, acks="all", linger_ms=20, max_batch_size=1 << 20
+        bootstrap_servers=bootstrap, acks="all", linger_ms=20, max_batch_size=512 << 10
     )
     await producer.start()
     try:

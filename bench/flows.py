@@ -27,6 +27,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from aiokafka.errors import KafkaError
+
 from bench.flow_data import Record, order_deliveries, stock_changes
 from bench.flow_engine import Flow, measure_flow
 from bench.flow_kafka import delete_namespace_topics
@@ -171,10 +173,13 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
         print(f"{phase}: namespace {stack.namespace}, logs in {stack.workdir} ...", flush=True)
         try:
             results[phase] = run_phase(stack, options, phase)
+        except (RuntimeError, AssertionError, OSError, KafkaError) as exc:
+            print(f"{phase} FAILED: {exc!r}", file=sys.stderr)
+            results[phase] = {"error": repr(exc), "namespace": stack.namespace}
         finally:
             stack.stop()
             if not options.keep_topics:
-                asyncio.run(delete_namespace_topics(options.bootstrap, stack.namespace))
+                _delete_topics(options.bootstrap, stack.namespace)
     return {
         "bench": "flows",
         "preliminary": "measured on a shared machine while other work ran; see the load averages",
@@ -184,6 +189,13 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
         "parameters": {k: str(v) if isinstance(v, Path) else v for k, v in vars(options).items()},
         "logs": str(workdir),
     } | results
+
+
+def _delete_topics(bootstrap: str, namespace: str) -> None:
+    try:
+        asyncio.run(delete_namespace_topics(bootstrap, namespace))
+    except KafkaError as exc:
+        print(f"the topics of {namespace} were not deleted: {exc!r}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -201,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _exactly_once(document: dict[str, Any]) -> bool:
     """Nothing lost, doubled or unexpected in any measured flow (engine and baseline)."""
+    if any("error" in document.get(phase, {}) for phase in PHASES):
+        return False
     for phase in ("orders", "stock"):
         for side in ("engine", "baseline"):
             figures = document.get(phase, {}).get(side, {})

@@ -46,16 +46,20 @@ def table(document: dict[str, Any]) -> str:
         f"{machine['cores']} cores ({machine['cpu_model']}), load {machine['load_average_at_start']}"
         f" -> {machine['load_average_at_end']}  [PRELIMINARY: shared, busy machine]"
     ]
+    failed = {
+        name for name in ("orders", "stock", "freshness") if "error" in document.get(name, {})
+    }
+    lines += [f"{name}: FAILED {document[name]['error']}" for name in sorted(failed)]
     for name in ("orders", "stock"):
-        if name in document:
+        if name in document and name not in failed:
             lines += _throughput_rows(name, document[name])
-    if "orders" in document:
+    if "orders" in document and "orders" not in failed:
         cost = document["orders"]["in_process_cost"]
         lines.append(
             f"  in-process per order: translate {cost['translate_us']} µs; erp-orders gate +"
             f" mapping before the ERP call {cost['order_checks_before_erp_us']} µs (not in the"
             " topic figure)"
         )
-    if "freshness" in document:
+    if "freshness" in document and "freshness" not in failed:
         lines += _freshness_rows(document["freshness"])
     return "\n".join(lines)
