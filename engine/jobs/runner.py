@@ -38,7 +38,7 @@ from engine.jobs.steps import run_page
 from engine.retry import backoff_delay
 from engine.state.jobs import save_job
 from schemas.codec import decode, encode
-from schemas.integration import Integration
+from schemas.integration import Integration, IntegrationStatus
 from schemas.job import Job, JobCommand, JobCommandKind, JobState
 from topics.registry import JOB_COMMANDS
 
@@ -101,6 +101,11 @@ class JobRunner:
             await self._finish(
                 broken(job, f"integration {job.integration_id!r} was deleted", _now())
             )
+            return
+        if integration.status is not IntegrationStatus.ACTIVE:
+            why = f" ({integration.status_reason})" if integration.status_reason else ""
+            stopped = f"stopped: the integration is {integration.status.value}{why}"
+            await self._finish(broken(job, stopped, _now()))
             return
         await self._advance(self._claimed(job), integration)
 
