@@ -5,6 +5,7 @@ Nothing here is a mock: each service is `ponte ...` in its own process on a free
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -18,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaError
 
 from engine.sealing import new_key
 
@@ -92,6 +95,29 @@ class Process:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def delete_namespace_topics(bootstrap: str, namespace: str) -> None:
+    """Delete every topic of one test namespace (ours and Faust's), so a long test run does not
+    pile up partitions (each holds open files in the broker); best effort."""
+    asyncio.run(_delete_namespace_topics(bootstrap, namespace))
+
+
+async def _delete_namespace_topics(bootstrap: str, namespace: str) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10000)
+    try:
+        await admin.start()
+        names = [
+            name
+            for name in await admin.list_topics()
+            if name.startswith((f"{namespace}.", f"{namespace}-"))
+        ]
+        if names:
+            await admin.delete_topics(names, timeout_ms=30000)
+    except KafkaError:
+        pass  # the broker is gone (a test stopped it): nothing to clean
+    finally:
+        await admin.close()
 
 
 @dataclass
@@ -208,6 +234,7 @@ class Stack:
     def stop(self) -> None:
         for process in reversed(self.processes):
             process.stop()
+        delete_namespace_topics(self.bootstrap, self.namespace)
 
 
 @dataclass
