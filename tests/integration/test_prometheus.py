@@ -1,0 +1,174 @@
+"""Debian's real Prometheus scrapes a running engine worker and loads deploy/'s alert rules; the
+lag and freshness gauges show an order the ERP holds up, and clear once it is imported."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from engine.settings import REPO_ROOT
+from tests.harness import Stack, Worker, free_port, wait_until
+from tests.integration.support import erp_fault, erp_orders, place_order
+
+pytestmark = pytest.mark.broker
+
+PROMETHEUS_BINARY = shutil.which("prometheus") or "/usr/bin/prometheus"
+ALERTS = REPO_ROOT / "deploy" / "prometheus" / "alerts.yml"
+
+
+@dataclass
+class Prometheus:
+    url: str
+    popen: subprocess.Popen[bytes]
+    log_path: Path
+
+    def query(self, expr: str) -> list[dict[str, Any]]:
+        answer = httpx.get(f"{self.url}/api/v1/query", params={"query": expr}, timeout=5).json()
+        assert answer["status"] == "success", answer
+        return list(answer["data"]["result"])
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def scrape_config(worker: Worker) -> str:
+    target = worker.url.removeprefix("http://")
+    return f"""global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+rule_files:
+  - {ALERTS}
+scrape_configs:
+  - job_name: ponte-engine
+    metrics_path: /metrics
+    static_configs:
+      - targets: ["{target}"]
+"""
+
+
+@pytest.fixture(scope="module")
+def prometheus(stack: Stack, worker: Worker) -> Iterator[Prometheus]:
+    if not Path(PROMETHEUS_BINARY).exists():
+        pytest.fail("prometheus is missing: run scripts/setup.sh (apt-get install prometheus)")
+    workdir = stack.workdir / "prometheus"
+    workdir.mkdir()
+    config = workdir / "prometheus.yml"
+    config.write_text(scrape_config(worker))
+    port = free_port()
+    log_path = workdir / "prometheus.log"
+    with log_path.open("ab") as log:
+        popen = subprocess.Popen(
+            [
+                PROMETHEUS_BINARY,
+                f"--config.file={config}",
+                f"--storage.tsdb.path={workdir / 'data'}",
+                f"--web.listen-address=127.0.0.1:{port}",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    running = Prometheus(f"http://127.0.0.1:{port}", popen, log_path)
+    try:
+        wait_until(
+            lambda: httpx.get(f"{running.url}/-/ready", timeout=2).status_code == 200,
+            30,
+            "Prometheus ready",
+        )
+        yield running
+    finally:
+        popen.terminate()
+        try:
+            popen.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            popen.kill()
+            popen.wait()
+
+
+def test_an_order_held_up_by_the_erp_shows_in_lag_and_freshness(
+    stack: Stack, worker: Worker, integration_id: str
+) -> None:
+    # Every ERP call answers 429 for a while: the order waits in its partition, retried.
+    erp_fault(stack, status=429, count=5, retry_after=3)
+    order = place_order(stack, sku="CAM-LAG")
+
+    def order_waits() -> bool:
+        age = worker.metric(
+            "ponte_oldest_unprocessed_seconds", integration=integration_id, topic="ponte.orders"
+        )
+        return age > 0 and worker.metric("ponte_consumer_lag", topic="ponte.orders") >= 1
+
+    wait_until(order_waits, 40, "the waiting order in the lag and freshness gauges")
+    wait_until(lambda: erp_orders(stack, order["name"]), 90, f"{order['name']} in the ERP")
+
+    def caught_up() -> bool:
+        age = worker.metric(
+            "ponte_oldest_unprocessed_seconds", integration=integration_id, topic="ponte.orders"
+        )
+        lag = worker.metric("ponte_consumer_lag", topic="ponte.orders")
+        return age == 0 and lag == 0
+
+    wait_until(caught_up, 40, "lag and freshness back to zero once the order is imported")
+    assert worker.metric("ponte_rate_limited_total", platform="erp") >= 1
+    assert worker.metric("ponte_retries_total", sink="erp", reason="RateLimited") >= 1
+    assert (
+        worker.metric("ponte_integration_status", integration=integration_id, status="active") == 1
+    )
+    assert worker.metric("ponte_measured_timestamp_seconds") > 0
+
+
+def test_prometheus_scrapes_the_worker_and_loads_the_alert_rules(
+    prometheus: Prometheus, worker: Worker, integration_id: str, stack: Stack
+) -> None:
+    order = place_order(stack, sku="CAM-PROM")
+    wait_until(lambda: erp_orders(stack, order["name"]), 60, f"{order['name']} in the ERP")
+
+    def target_up() -> bool:
+        targets = httpx.get(f"{prometheus.url}/api/v1/targets", timeout=5).json()
+        active = targets["data"]["activeTargets"]
+        return len(active) == 1 and active[0]["health"] == "up"
+
+    wait_until(target_up, 30, f"the worker up in Prometheus\n{prometheus.log()[-2000:]}")
+    main_series = [
+        'ponte_integration_status{job="ponte-engine", status="active"} == 1',
+        'ponte_consumer_lag{topic="ponte.orders"}',
+        'ponte_consumer_committed_offset{topic="ponte.orders"}',
+        'ponte_oldest_unprocessed_seconds{topic="ponte.orders"}',
+        'ponte_parked_records{error_class="auth"}',
+        'ponte_webhooks_received_total{platform="shopify"}',
+        'ponte_events_processed_total{agent="erp-orders", outcome="ok"}',
+        'ponte_sink_calls_total{sink="erp", operation="create_order", outcome="ok"}',
+        'ponte_sink_call_seconds_bucket{sink="erp"}',
+        'ponte_order_end_to_end_seconds_count{platform="shopify"}',
+        "ponte_measured_timestamp_seconds",
+    ]
+    for expr in main_series:
+        wait_until(lambda e=expr: prometheus.query(e), 30, f"{expr} in Prometheus")  # type: ignore[misc]
+    status = prometheus.query(f'ponte_integration_status{{integration="{integration_id}"}} == 1')
+    assert [s["metric"]["status"] for s in status] == ["active"]
+    partitions = prometheus.query('ponte_consumer_lag{topic="ponte.orders"}')
+    assert sorted(int(s["metric"]["partition"]) for s in partitions) == list(range(12))
+
+    def rules_evaluated() -> list[dict[str, Any]]:
+        groups = httpx.get(f"{prometheus.url}/api/v1/rules", timeout=5).json()["data"]["groups"]
+        rules = [rule for group in groups for rule in group["rules"]]
+        return (
+            rules
+            if rules and all(r.get("lastEvaluation", "").startswith("2") for r in rules)
+            else []
+        )
+
+    rules = wait_until(rules_evaluated, 30, "the alert rules evaluated")
+    assert {rule["name"] for rule in rules} >= {"PonteAgentStalled", "PonteOrdersNotFresh"}
+    assert all(rule["health"] == "ok" for rule in rules), [
+        (r["name"], r.get("lastError")) for r in rules if r["health"] != "ok"
+    ]
+    firing = prometheus.query('ALERTS{alertstate="firing"}')
+    assert firing == [], firing
