@@ -5,7 +5,8 @@ for each active integration, at most one run per (integration, automation) at a 
 start is saved in the cursors topic before it begins, so a new leader knows when everything
 last ran and does not run it all again at once; a run that dies half-way is retried at its
 next interval (polling resumes from its own cursor). Each run leaves a history entry
-(``automation:{name}``), a metric and, when reconciling or asked for by hand, a job.
+(``automation:{name}``; not for a scheduled poll that found nothing), a metric and, when
+reconciling or asked for by hand, a job.
 """
 
 from __future__ import annotations
@@ -68,7 +69,10 @@ async def run_automation(
     AUTOMATION_RUNS.labels(
         automation=automation.value, trigger=trigger.value, outcome=outcome
     ).inc()
-    record_history(engine.topics, _run_entry(integration, automation, trigger, outcome, detail))
+    if job is not None or outcome != "ok" or finished.get("total"):
+        # an empty scheduled poll leaves only its metric: every minute for months would
+        # bury the history every worker reads at start
+        record_history(engine.topics, _run_entry(integration, automation, trigger, outcome, detail))
     if job is None:
         return None
     job = job.model_copy(

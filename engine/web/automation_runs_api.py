@@ -8,17 +8,29 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
 
 from faust.web import Request, Response, View
 
 from engine.agents.scheduler import run_automation
 from engine.context import Engine
-from engine.schedules import SCHEDULED, Trigger, run_job
+from engine.cursors import load_cursors
+from engine.schedules import (
+    CURSOR_PREFIX,
+    SCHEDULED,
+    RunKey,
+    Trigger,
+    interval,
+    parse_last_runs,
+    run_job,
+)
 from engine.state.jobs import save_job
 from engine.web.api import AdminView, ApiError, actor_of
 from engine.web.config_api import integration_of
 from schemas.automation import Automation
-from schemas.integration import IntegrationStatus
+from schemas.integration import Integration, IntegrationStatus
 from schemas.job import Job
 
 log = logging.getLogger(__name__)
@@ -42,6 +54,26 @@ def schedulable(name: str) -> Automation:
             f"{name} does not run on a schedule, so it cannot be run now; runnable: {runnable}",
         )
     return automation
+
+
+def schedule_view(
+    integration: Integration, last_runs: Mapping[RunKey, datetime]
+) -> list[dict[str, Any]]:
+    """Each scheduled automation: on or off, its interval, when it last started, when next."""
+    view = []
+    for automation in SCHEDULED:
+        last = last_runs.get((integration.id, automation))
+        every = interval(integration, automation)
+        view.append(
+            {
+                "automation": automation.value,
+                "enabled": integration.automations.is_on(automation),
+                "interval_seconds": int(every.total_seconds()),
+                "last_started_at": None if last is None else last.isoformat(),
+                "next_due_at": None if last is None else (last + every).isoformat(),
+            }
+        )
+    return view
 
 
 def automation_runs_views(engine: Engine) -> tuple[type[View], type[View]]:
@@ -73,13 +105,23 @@ def automation_runs_views(engine: Engine) -> tuple[type[View], type[View]]:
         ponte = engine
 
         async def get(self, request: Request, integration_id: str) -> Response:
-            integration_of(engine, integration_id)
+            integration = integration_of(engine, integration_id)
+            saved = await load_cursors(
+                engine.settings.bootstrap_servers,
+                engine.topics,
+                f"{CURSOR_PREFIX}{integration.id}:",
+            )
             names = {a.value for a in SCHEDULED}
             runs = [
                 job.model_dump(mode="json")
                 for job in engine.views.jobs.of_integration(integration_id)
                 if job.request.automation in names
             ]
-            return self.json({"runs": runs[:LISTED_RUNS]})
+            return self.json(
+                {
+                    "schedule": schedule_view(integration, parse_last_runs(saved)),
+                    "runs": runs[:LISTED_RUNS],
+                }
+            )
 
     return RunNow, Runs

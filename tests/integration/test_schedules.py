@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from connectors.capabilities import Entity
 from connectors.erp.client import ErpClient
 from connectors.erp.settings import ErpSettings
 from connectors.errors import NotFound
@@ -127,6 +128,10 @@ def test_polling_imports_an_order_no_webhook_announced(stack: Stack, worker: Wor
         )
         >= 1
     )
+    runs = worker.api("GET", "/api/v1/integrations/loja-polling/automation-runs").json()
+    polling = next(s for s in runs["schedule"] if s["automation"] == "order_polling")
+    assert polling["enabled"] and polling["interval_seconds"] == 60
+    assert polling["last_started_at"] is not None and polling["next_due_at"] is not None
     # the other tests' orders are this shop's too: leave them to the flow each test exercises
     set_automations(worker, "loja-polling", {"order_polling": {"enabled": False}})
 
@@ -239,6 +244,32 @@ def test_reconciliation_imports_a_missed_order_and_reports_drift(
     second = finished_run(worker, "loja-reconcilia", again.json()["job"]["id"])
     assert f"order {missed['name']}" not in {e["item"] for e in second["errors"]}
     assert len(erp_orders(stack, missed["name"])) == 1
+
+
+def test_reconciliation_finds_drift_in_nuvemshop_stock(
+    stack: Stack, worker: Worker, tmp_path: Path
+) -> None:
+    nuvemshop = PlatformSandbox("nuvemshop", tmp_path).start()
+    try:
+        kit: Any = nuvemshop.kit
+        [product_id] = nuvemshop.seed(Entity.PRODUCT, 1)
+        product = nuvemshop.run(lambda: kit.api("GET", f"/products/{product_id}"))
+        shown = {v["sku"]: int(v["stock"]) for v in product["variants"]}
+        drifted, same = sorted(shown)
+        asyncio.run(stock_in_erp(stack, drifted, shown[drifted] + 4))
+        asyncio.run(stock_in_erp(stack, same, shown[same]))
+        create_platform_integration(worker, nuvemshop, "loja-nuvem-estoque", automations=IMPORT_ON)
+
+        answer = run_now(worker, "loja-nuvem-estoque", "reconciliation")
+
+        job = finished_run(worker, "loja-nuvem-estoque", answer.json()["job"]["id"])
+        items = {error["item"]: error["reason"] for error in job["errors"]}
+        assert items == {
+            f"stock {drifted}": f"ERP {shown[drifted] + 4}, platform shows {shown[drifted]};"
+            " ERP value sent"
+        }, job
+    finally:
+        nuvemshop.stop()
 
 
 def test_the_webhooks_switch_registers_and_removes_shopify_notifications(
@@ -369,8 +400,15 @@ def test_a_new_leader_does_not_rerun_what_just_ran(
     kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     own = Stack(kafka_bootstrap, Path(tmp_path_factory.mktemp("leaders")))
+
+    def starts_of(integration_id: str) -> int:
+        name = f"schedule:{integration_id}:order_polling"
+        records = read_topic(own.bootstrap, f"{own.namespace}.ponte.cursors")
+        return sum(1 for record in records if record.get("name") == name)
+
     try:
         own.start_sandboxes()
+        place_order(own, sku="LEADER-1")  # so that every first poll reads something
         first = own.start_worker("first")
         create_shop(own, first, "loja-antes", POLLING_ON)
         wait_until(lambda: polling_runs(first, "loja-antes"), 30, "the first leader's run")
@@ -380,6 +418,7 @@ def test_a_new_leader_does_not_rerun_what_just_ran(
         create_shop(own, second, "loja-depois", POLLING_ON)
 
         wait_until(lambda: polling_runs(second, "loja-depois"), 30, "the new leader's first run")
-        assert len(polling_runs(second, "loja-antes")) == 1  # ran < 60 s ago: not again
+        assert starts_of("loja-antes") == 1  # ran < 60 s ago: not started again
+        assert starts_of("loja-depois") == 1
     finally:
         own.stop()
