@@ -56,7 +56,11 @@ def destination(envelope: EventEnvelope) -> TopicSpec:
 async def translate_one(engine: Engine, event: EventT[bytes]) -> None:
     try:
         envelopes = await _translate(engine, event)
-    except Unprocessable as exc:
+    except Exception as exc:  # a poison delivery goes to the DLQ; its partition moves on
+        if not isinstance(exc, Unprocessable):
+            log.exception("delivery at offset %s could not be translated", event.message.offset)
+            wrapped = Unprocessable(f"translation failed: {type(exc).__name__}: {exc}")
+            wrapped.__cause__, exc = exc, wrapped
         EVENTS_PROCESSED.labels(agent=AGENT, type="unknown", outcome="dead_letter").inc()
         cause = exc.__cause__ or exc
         attempts = getattr(cause, "attempts", 1)

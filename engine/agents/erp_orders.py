@@ -81,12 +81,17 @@ async def sink_one(engine: Engine, tables: OrderTables, event: EventT[bytes]) ->
         reason = f"integration {envelope.integration_id!r} no longer exists"
         await _dead_letter(engine, event, reason, LookupError(reason))
         return
-    if isinstance(envelope.payload, OrderStatusChanged):
-        await update_order_status(engine, tables, event, envelope, integration)
-    elif isinstance(envelope.payload, OrderPlaced):
-        await import_order(engine, tables, envelope, integration)
-    else:
-        EVENTS_PROCESSED.labels(agent=AGENT, type=envelope.type, outcome="not_handled").inc()
+    try:
+        if isinstance(envelope.payload, OrderStatusChanged):
+            await update_order_status(engine, tables, event, envelope, integration)
+        elif isinstance(envelope.payload, OrderPlaced):
+            await import_order(engine, tables, envelope, integration)
+        else:
+            _count(envelope, "not_handled")
+    except Exception as exc:  # a poison record is parked; its partition moves on
+        log.exception("order event %s could not be handled", envelope.event_id)
+        await park_failure(engine, envelope, ORDERS, exc)
+        _count(envelope, "parked")
 
 
 async def import_order(

@@ -9,10 +9,18 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 
+from connectors.capabilities import Entity
+from connectors.contract import InboundRequest, OrderMove, OrderMoveKind
+from connectors.nuvemshop.webhooks import nuvemshop_signature
+from connectors.vtex.sandbox.hooks import hook_body, hook_headers
+from connectors.vtex.sandbox.kit import HOOK_SECRET, SECRET_HEADER
+from engine.demo.store import access_fields
 from tests.harness import Stack, Worker, wait_until
 from tests.integration.support import (
+    IMPORT_ON,
     create_integration,
     erp_orders,
     order_body,
@@ -20,6 +28,7 @@ from tests.integration.support import (
     post_webhook,
     shopify_headers,
 )
+from tests.platforms import PlatformSandbox, create_platform_integration
 
 pytestmark = pytest.mark.broker
 
@@ -313,3 +322,132 @@ def test_an_order_a_required_mapping_cannot_map_is_parked_with_the_reason(
     assert "carrier" in record["reason"]
     assert erp_orders(stack, order["name"]) == []
     assert worker.api("GET", "/api/v1/integrations/vendas-map").json()["status"] == "active"
+
+
+@pytest.fixture(scope="module", params=["nuvemshop", "tray", "vtex"])
+def store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[PlatformSandbox]:
+    sandbox = PlatformSandbox(request.param, tmp_path_factory.mktemp(request.param)).start()
+    try:
+        yield sandbox
+    finally:
+        sandbox.stop()
+
+
+def notify(address: str, inbound: InboundRequest) -> None:
+    response = httpx.post(address, content=inbound.body, headers=dict(inbound.headers), timeout=30)
+    assert response.status_code == 200, response.text
+
+
+def cancellation_notice(store: PlatformSandbox, platform_id: str) -> InboundRequest:
+    """What the platform sends when an order is cancelled (Tray: an update of the order)."""
+    kit: Any = store.kit
+    if store.platform == "nuvemshop":
+        body = orjson.dumps(
+            {
+                "store_id": int(kit.config.store_id),
+                "event": "order/cancelled",
+                "id": int(platform_id),
+            }
+        )
+        signature = nuvemshop_signature(body, kit.config.app_secret)
+        return InboundRequest(
+            "POST",
+            {"Content-Type": "application/json", "X-Linkedstore-HMAC-SHA256": signature},
+            body,
+        )
+    if store.platform == "vtex":
+        body = hook_body(
+            kit.config,
+            platform_id,
+            "canceled",
+            "cancel",
+            "2026-01-05T13:00:00Z",
+            "2026-01-05T13:00:01Z",
+        )
+        return InboundRequest("POST", hook_headers({"headers": {SECRET_HEADER: HOOK_SECRET}}), body)
+    inbound: InboundRequest = store.run(lambda: kit.notification(Entity.ORDER, platform_id))
+    return inbound
+
+
+def test_a_thin_platform_order_is_imported_linked_and_its_cancellation_applied(
+    stack: Stack, worker: Worker, store: PlatformSandbox
+) -> None:
+    integration_id = f"vendas-{store.platform}"
+    create_platform_integration(worker, store, integration_id, automations=UPDATES_ON)
+    address = store.notification_address(worker, integration_id)
+    store.subscribe(address)
+
+    platform_id = store.place_order()
+
+    def in_erp() -> list[dict[str, Any]]:
+        orders = httpx.get(f"{stack.erp_url}/_sandbox/orders", timeout=5).json()["orders"]
+        return [o for o in orders if str(o.get("idPedidoOrigem")) == platform_id]
+
+    pedido = wait_until(in_erp, 60, f"{store.platform} order {platform_id} in the ERP")[0]
+    links = wait_until(
+        lambda: worker.api(
+            "GET", f"/api/v1/integrations/{integration_id}/links", params={"q": platform_id}
+        ).json()["links"],
+        30,
+        "the order's link",
+    )
+    assert links[0]["erp_id"] == str(pedido["id"])
+    assert links[0]["order_number"] == pedido["numeroDaOrdemDeCompra"]
+    assert any(
+        e["request"] == "POST /pedidos" for e in history_steps(worker, integration_id, platform_id)
+    )
+
+    store.run(
+        lambda: store.client().move_order(
+            platform_id, OrderMove(OrderMoveKind.CANCEL, reason="customer")
+        )
+    )
+    notify(address, cancellation_notice(store, platform_id))
+
+    wait_until(
+        lambda: in_erp()[0]["situacao"] == 2, 60, "the ERP order cancelled after the platform's"
+    )
+    assert len(in_erp()) == 1
+
+
+def test_a_refused_platform_token_on_a_fetch_flags_the_integration(
+    stack: Stack, worker: Worker, tmp_path: Path
+) -> None:
+    store = PlatformSandbox("nuvemshop", tmp_path).start()
+    try:
+        kit: Any = store.kit
+        access = access_fields(kit.settings(access_token="not-the-token"))
+        created = worker.api(
+            "POST",
+            "/api/v1/integrations",
+            json={
+                "id": "vendas-badtoken",
+                "platform": "nuvemshop",
+                "name": "Loja",
+                "access": access,
+                "automations": IMPORT_ON,
+            },
+        )
+        assert created.status_code == 201, created.text
+        platform_id = store.place_order()
+
+        notify(
+            store.notification_address(worker, "vendas-badtoken"),
+            store.run(lambda: kit.notification(Entity.ORDER, platform_id)),
+        )
+
+        shown = wait_until(
+            lambda: (
+                (i := worker.api("GET", "/api/v1/integrations/vendas-badtoken").json())["status"]
+                == "error"
+                and i
+            ),
+            30,
+            "the integration flagged",
+        )
+        assert "nuvemshop" in shown["status_reason"]
+        assert "not-the-token" not in str(shown)
+    finally:
+        store.stop()
