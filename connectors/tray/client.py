@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -27,7 +28,7 @@ from connectors.tray.mapping_orders import order_from_tray
 from connectors.tray.moves import OrderMover
 from connectors.tray.paging import next_page, page_params, records
 from connectors.tray.settings import TraySettings
-from connectors.tray.values import instant, store_day
+from connectors.tray.values import decimal, instant, store_day, text
 from schemas.price import Price
 from schemas.stock import StockLevel
 
@@ -160,6 +161,18 @@ class TrayClient:
             found.extend(records(body, "Variants", "Variant"))
             page = next_page(body)
         return found
+
+    async def stock_levels(self) -> dict[str, Decimal]:
+        """SKU -> the stock the store shows (each variation's, else the product's own), for
+        reconciliation."""
+        shown: dict[str, Decimal] = {}
+        async for rows in self._pages(Entity.PRODUCT, {"sort": "id_asc"}, Lane.BULK):
+            for row in rows:
+                for item in await self._variants(str(row["id"]), row, Lane.BULK) or [row]:
+                    stock = decimal(item.get("stock"))
+                    if stock is not None:
+                        shown[text(item.get("reference")) or str(item["id"])] = stock
+        return shown
 
     async def get_by_code(self, entity: Entity, code: str) -> BaseModel:
         """One record by its Tray id."""

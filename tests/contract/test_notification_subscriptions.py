@@ -48,6 +48,7 @@ async def test_registering_twice_subscribes_once_and_removal_spares_other_addres
     assert await client.subscribe_notifications(OTHER) == 0  # still there, untouched
 
 
+@pytest.mark.parametrize("running", ["shopify", "nuvemshop", "tray"], indirect=True)
 async def test_the_stock_a_store_shows_is_read_per_sku(running: Any) -> None:
     _, kit, client = running
     [product_id] = await kit.seed(Entity.PRODUCT, 1)
