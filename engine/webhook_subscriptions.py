@@ -39,6 +39,12 @@ NOT_BY_API = {
 }
 
 
+NO_PUBLIC_URL = (
+    "PONTE_PUBLIC_URL is not set, so no address platforms can reach is known: set it to this"
+    " engine's public https address and restart the workers"
+)
+
+
 @runtime_checkable
 class NotificationSubscriber(Protocol):
     async def subscribe_notifications(self, address: str) -> int: ...
@@ -91,6 +97,8 @@ async def apply_switch(engine: Engine, integration: Integration, on: bool) -> tu
             integration.platform, f"{integration.platform} notifications are not registered by API"
         )
         return "unsupported", reason
+    if on and engine.settings.public_url is None and not engine.settings.allow_private_urls:
+        return "not_configured", NO_PUBLIC_URL
     if on:
         created = await client.subscribe_notifications(address)
         return "registered", f"notifications registered at {address} ({created} new)"
