@@ -25,6 +25,7 @@ from engine.state.jobs import JobsView
 from engine.state.links import LinksView
 from engine.state.parked import ParkedView
 from engine.web.admin import integrations_views
+from engine.web.api_errors import answer_api_errors_as_json
 from engine.web.automation_runs_api import automation_runs_views
 from engine.web.config_api import config_views, integration_lifecycle_view
 from engine.web.config_log_api import config_log_views
@@ -33,6 +34,7 @@ from engine.web.erp_webhooks import erp_webhook_view
 from engine.web.jobs_api import jobs_views
 from engine.web.mappings_api import mappings_views
 from engine.web.notifications import notification_view
+from engine.web.openapi import OPENAPI_PATH, openapi_view
 from engine.web.ops import ops_views
 from engine.web.records_api import records_views
 from engine.web.ui import ui_views
@@ -123,6 +125,7 @@ def _resharing(settings: EngineSettings) -> Any:
 
 def _wire_web(engine: Engine) -> None:
     page = engine.app.page
+    answer_api_errors_as_json(engine.app.web)
     page("/webhooks/erp/{integration_id}")(erp_webhook_view(engine))
     platform_notification = notification_view(engine)
     page("/webhooks/{platform}/{integration_id}")(platform_notification)
@@ -147,6 +150,7 @@ def _wire_web(engine: Engine) -> None:
     page("/api/v1/integrations/{integration_id}/jobs")(integration_jobs)
     page("/api/v1/jobs/{job_id}")(job_detail)
     page("/api/v1/jobs/{job_id}/cancel")(job_cancel)
+    page(OPENAPI_PATH)(openapi_view(engine))
     for path, view in ui_views(engine).items():
         page(path)(view)
     metrics, health = ops_views(engine)

@@ -58,6 +58,12 @@ def actor_of(request: Request) -> str:
 
 
 async def json_body(request: Request) -> Any:
+    sent_as = str(request.headers.get("Content-Type") or "application/json")
+    media_type = sent_as.split(";")[0].strip().lower()
+    if media_type != "application/json" and not media_type.endswith("+json"):
+        raise ApiError(
+            415, "unsupported_media_type", f"send the body as application/json, not {sent_as[:80]!r}"
+        )
     try:
         return orjson.loads(await request.read())
     except orjson.JSONDecodeError as exc:
