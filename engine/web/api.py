@@ -62,7 +62,9 @@ async def json_body(request: Request) -> Any:
     media_type = sent_as.split(";")[0].strip().lower()
     if media_type != "application/json" and not media_type.endswith("+json"):
         raise ApiError(
-            415, "unsupported_media_type", f"send the body as application/json, not {sent_as[:80]!r}"
+            415,
+            "unsupported_media_type",
+            f"send the body as application/json, not {sent_as[:80]!r}",
         )
     try:
         return orjson.loads(await request.read())
