@@ -16,6 +16,7 @@ import pytest
 from engine.settings import REPO_ROOT
 from tests.harness import Stack, Worker, free_port, wait_until
 from tests.integration.support import erp_fault, erp_orders, place_order
+from tests.unit.test_alert_rules import expressions
 
 pytestmark = pytest.mark.broker
 
@@ -151,6 +152,10 @@ def test_prometheus_scrapes_the_worker_and_loads_the_alert_rules(
     ]
     for expr in main_series:
         wait_until(lambda e=expr: prometheus.query(e), 30, f"{expr} in Prometheus")  # type: ignore[misc]
+    for where, expr in expressions():  # every dashboard query and rule parses and runs
+        concrete = expr.replace("$integration", integration_id).replace("$platform", "shopify")
+        answer = httpx.get(f"{prometheus.url}/api/v1/query", params={"query": concrete}).json()
+        assert answer["status"] == "success", (where, answer)
     status = prometheus.query(f'ponte_integration_status{{integration="{integration_id}"}} == 1')
     assert [s["metric"]["status"] for s in status] == ["active"]
     partitions = prometheus.query('ponte_consumer_lag{topic="ponte.orders"}')
