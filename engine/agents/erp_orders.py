@@ -24,7 +24,7 @@ from typing import TypeVar
 from faust.types import EventT, StreamT
 from pydantic import ValidationError
 
-from connectors.erp.client import ErpOrderRef, PedidoJson
+from connectors.erp.client import ErpClient, ErpOrderRef, PedidoJson
 from connectors.errors import ConnectorError, Permanent, Retryable
 from engine.agents.order_updates import (
     OrderTables,
@@ -152,7 +152,7 @@ async def _create_in_erp(
         return None
     try:
         ref, created = await call_with_retries(
-            lambda: place_order(engine, order, pedido),
+            lambda: place_order(engine.erp, order, pedido),
             attempts=engine.settings.sink_max_attempts,
             base=engine.settings.sink_backoff_base,
             cap=engine.settings.sink_backoff_cap,
@@ -162,6 +162,8 @@ async def _create_in_erp(
         await park_failure(engine, envelope, ORDERS, exc, attempts=getattr(exc, "attempts", 1))
         _count(envelope, "parked")
         return None
+    if created and engine.settings.fault_point == "after-erp-create":
+        os.kill(os.getpid(), signal.SIGKILL)  # test-only: die before the link and the commit
     order_history(
         engine,
         envelope,
@@ -175,22 +177,18 @@ async def _create_in_erp(
     return ref
 
 
-async def place_order(engine: Engine, order: Order, pedido: PedidoJson) -> tuple[ErpOrderRef, bool]:
+async def place_order(erp: ErpClient, order: Order, pedido: PedidoJson) -> tuple[ErpOrderRef, bool]:
     """Create the ERP order unless the ERP already has one with this platform number.
 
     Called again on every retry, so a create that timed out after the ERP stored the order
     is found, not repeated. True with the ref when this call created it.
     """
     existing = await _timed(
-        "find_order",
-        engine.erp.find_order_by_platform_number(order.number, order.platform_order_id),
+        "find_order", erp.find_order_by_platform_number(order.number, order.platform_order_id)
     )
     if existing is not None:
         return existing, False
-    ref = await _timed("create_order", engine.erp.create_order(pedido))
-    if engine.settings.fault_point == "after-erp-create":
-        os.kill(os.getpid(), signal.SIGKILL)  # test-only: die before the link and the commit
-    return ref, True
+    return await _timed("create_order", erp.create_order(pedido)), True
 
 
 async def _link(

@@ -14,10 +14,17 @@ import pytest
 
 from connectors.capabilities import Entity
 from connectors.contract import InboundRequest, OrderMove, OrderMoveKind
+from connectors.erp.client import ErpClient
+from connectors.erp.mapping import order_to_pedido
+from connectors.erp.sandbox.kit import ErpSandboxKit
 from connectors.nuvemshop.webhooks import nuvemshop_signature
+from connectors.shopify.mapping import order_from_shopify_json
 from connectors.vtex.sandbox.hooks import hook_body, hook_headers
 from connectors.vtex.sandbox.kit import HOOK_SECRET, SECRET_HEADER
+from engine.agents.erp_orders import place_order as create_once
 from engine.demo.store import access_fields
+from engine.retry import call_with_retries
+from schemas.order import Order
 from tests.harness import Stack, Worker, wait_until
 from tests.integration.support import (
     IMPORT_ON,
@@ -451,3 +458,50 @@ def test_a_refused_platform_token_on_a_fetch_flags_the_integration(
         assert "not-the-token" not in str(shown)
     finally:
         store.stop()
+
+
+class LostAnswer(httpx.AsyncHTTPTransport):
+    """The network between us and the ERP: the first order create reaches the ERP, which
+    stores it, and its answer is lost (a read timeout), as on a congested link."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lost = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await super().handle_async_request(request)
+        if request.method == "POST" and request.url.path.endswith("/pedidos") and not self.lost:
+            await response.aread()
+            self.lost += 1
+            raise httpx.ReadTimeout("the ERP's answer was lost", request=request)
+        return response
+
+
+async def test_a_create_whose_answer_is_lost_is_found_on_retry_not_made_twice(
+    tmp_path: Path,
+) -> None:
+    kit = ErpSandboxKit()
+    await kit.start(tmp_path)
+    transport = LostAnswer()
+    try:
+        async with ErpClient(kit.settings(), transport=transport) as erp:
+            order = read_shopify_order()
+            pedido = order_to_pedido(order, situacao=0)
+
+            ref, created = await call_with_retries(
+                lambda: create_once(erp, order, pedido), attempts=3, base=0.01, cap=0.05
+            )
+
+            assert transport.lost == 1
+            assert created is False  # the retry found what the lost attempt stored
+            stored = (await kit.control("GET", "/_sandbox/orders"))["orders"]
+            mine = [p for p in stored if p.get("idPedidoOrigem") == order.platform_order_id]
+            assert [str(p["id"]) for p in mine] == [ref.id]
+    finally:
+        await kit.stop()
+
+
+def read_shopify_order() -> Order:
+    sample = Path(__file__).resolve().parents[2].parent / "shared" / "samples" / "shopify"
+    order = order_from_shopify_json((sample / "webhook_orders_create.json").read_text())
+    return order.model_copy(update={"currency": "BRL"})  # the sample is a USD store
