@@ -66,7 +66,15 @@ async def ensure_integration(
                 f"creating the demo integration failed: {response.status_code} {response.text}"
             )
         kept = (await http.get(f"{api}/{body['id']}")).json()
-    _check_same_addresses(access, kept.get("connection", {}), str(body["id"]))
+        _check_same_addresses(access, kept.get("connection", {}), str(body["id"]))
+        if not kept.get("automations", {}).get("order_import", {}).get("enabled"):
+            # An integration from an earlier run made before switches started off.
+            patch = {"order_import": {"enabled": True}}
+            switched = await http.patch(f"{api}/{body['id']}/automations", json=patch)
+            if switched.status_code != 200:
+                raise DemoError(
+                    f"turning order_import on failed: {switched.status_code} {switched.text}"
+                )
 
 
 def _check_same_addresses(access: dict[str, Any], kept: dict[str, Any], name: str) -> None:
