@@ -33,7 +33,9 @@ def chromium() -> Iterator[Browser]:
             f"{CHROMIUM} is missing: run scripts/setup.sh (apt-get install chromium)"
         )
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--lang=pt-BR"]
+        )
         try:
             yield browser
         finally:

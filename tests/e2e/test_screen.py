@@ -129,10 +129,11 @@ def test_a_newcomer_includes_shopify_and_runs_the_store_from_the_screen(
 
     include_shopify(page, stack)
     enable_vendas(page)
+    base = f"{worker.url}/plataformas/{INTEGRATION}"
+    set_a_stock_buffer(page, worker, base)
     subscribe_orders(stack, worker, INTEGRATION)
 
     order = place_store_order(stack, shipping="SEDEX")
-    base = f"{worker.url}/plataformas/{INTEGRATION}"
     see_the_order_in_the_history_with_its_erp_link(page, stack, base, str(order["name"]))
     import_the_catalogue(page, stack, base)
     fix_a_parked_order_mapping_and_retry(page, stack, worker, base)
@@ -185,8 +186,26 @@ def enable_vendas(page: Page) -> None:
     shot(page, "05-automacoes")
     page.get_by_role("button", name="Salvar Automações").click()
     expect(page.locator("#automacoes .result")).to_have_text("Salvo.")
-    page.wait_for_load_state()
+    page.reload()
     expect(page.get_by_role("switch", name="Importar pedidos de venda")).to_be_checked()
+
+
+def set_a_stock_buffer(page: Page, worker: Worker, base: str) -> None:
+    page.get_by_role("link", name="Configurações").click()
+    page.get_by_label("Estoque de segurança").fill("3")
+    page.get_by_label("Preço", exact=True).select_option("platform")
+    page.get_by_role("button", name="Salvar Configurações").click()
+    expect(page.locator("#configuracoes .result")).to_have_text("Salvo.")
+    page.reload()
+    expect(page.get_by_label("Estoque de segurança")).to_have_value("3")
+    settings = worker.api("GET", f"/api/v1/integrations/{INTEGRATION}/settings").json()["settings"]
+    assert settings["stock_buffer"] == 3
+    assert settings["field_owner"]["price"] == "platform"
+    assert settings["sync_images"] is True
+    page.get_by_role("button", name="Testar Conexão").click()
+    expect(page.locator("#heading-result")).to_have_text("Conexão estabelecida com sucesso.")
+    shot(page, "05b-configuracoes")
+    assert page.url.startswith(base)
 
 
 def see_the_order_in_the_history_with_its_erp_link(
@@ -200,7 +219,9 @@ def see_the_order_in_the_history_with_its_erp_link(
     page.get_by_role("button", name="Buscar").click()
     links = page.get_by_role("table", name="Vínculos com o ERP")
     expect(links).to_contain_text(str(pedido["id"]))
-    expect(page.get_by_role("table", name="Histórico")).to_contain_text("sent")
+    expect(page.get_by_role("table", name="Histórico", exact=True)).to_contain_text(
+        f"ERP order {pedido['id']}"
+    )
     shot(page, "06-historico-e-vinculos")
 
 
@@ -215,6 +236,7 @@ def import_the_catalogue(page: Page, stack: Stack, base: str) -> None:
     bar = row.locator("progress")
     assert bar.get_attribute("value") == bar.get_attribute("max")
     assert int(str(bar.get_attribute("max"))) >= 12
+    expect(row.locator(".outcome")).to_contain_text(re.compile(r"^(\d+) de \1 importado"))
     shot(page, "08-importar-concluida")
 
 

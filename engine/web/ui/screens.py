@@ -26,6 +26,7 @@ from engine.web.ui.words import (
     AUTOMATIONS,
     ENTITIES,
     ERROR_CLASSES,
+    JOB_DONE,
     JOB_KINDS,
     JOB_STATES,
     MAPPING_TARGETS,
@@ -87,8 +88,20 @@ def job_row(job: Job) -> dict[str, Any]:
         "total": job.total,
         "done": job.done,
         "failed": job.failed,
-        "result": job.result,
+        "result": job_outcome(job),
     }
+
+
+def job_outcome(job: Job) -> str:
+    """The result of a finished job in pt-BR, from its counts (the runner's text is English)."""
+    if not job.state.finished:
+        return ""
+    total = job.total if job.total is not None else job.done + job.failed
+    text = f"{job.done} de {total} {JOB_DONE[job.request.kind.value]}"
+    if job.failed:
+        text += f", {job.failed} com erro"
+    first = "; ".join(f"{e.item}: {e.reason}" for e in job.errors[:3])
+    return f"{text} — {first}" if first else text
 
 
 def automation_groups(engine: Engine, integration: Integration) -> list[dict[str, Any]]:

@@ -183,6 +183,14 @@ JOB_STATES = {
     "cancelled": "cancelada",
 }
 
+JOB_DONE = {
+    "import": "importado(s)",
+    "export": "exportado(s)",
+    "import_orders": "pedido(s) importado(s)",
+    "reconcile": "conferido(s)",
+    "replay_held": "processado(s)",
+}
+
 ERROR_CLASSES = {
     "transient": "Falha temporária",
     "permanent": "Recusado",

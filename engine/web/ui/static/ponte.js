@@ -229,7 +229,7 @@ async function startJob(body, button) {
     table.querySelector("tr.none")?.remove();
     const row = document.createElement("tr");
     row.dataset.job = answer.data.id;
-    row.innerHTML = '<td class="title"></td><td class="state"></td><td><progress max="1" value="0"></progress> <span class="count"></span></td><td class="outcome"></td>';
+    row.innerHTML = '<td class="title"></td><td class="state"></td><td><progress max="1"></progress> <span class="count"></span></td><td class="outcome"></td>';
     row.querySelector(".title").textContent = button?.textContent || "Tarefa";
     row.querySelector("progress").setAttribute("aria-label", `Progresso de ${row.querySelector(".title").textContent}`);
     table.prepend(row);
@@ -244,11 +244,26 @@ function showJob(row, job) {
   const bar = row.querySelector("progress");
   const finished = ["done", "failed", "cancelled"].includes(job.state);
   bar.max = job.total || 1;
-  bar.value = job.total ? job.done : (finished ? 1 : 0);
+  // While the source is still being read the total is unknown: an indeterminate bar.
+  if (job.total === null && !finished) bar.removeAttribute("value");
+  else bar.value = job.total ? job.done : 1;
   const total = job.total === null || job.total === undefined ? "" : ` de ${job.total}`;
   row.querySelector(".count").textContent = `${job.done}${total}${job.failed ? ` · ${job.failed} com erro` : ""}`;
-  const errors = (job.errors || []).map((e) => `${e.item}: ${e.reason}`).join("; ");
-  row.querySelector(".outcome").textContent = [job.result, errors].filter(Boolean).join(" — ");
+  row.querySelector(".outcome").textContent = finished ? outcome(job) : "";
+}
+
+const DONE = {
+  import: "importado(s)", export: "exportado(s)", import_orders: "pedido(s) importado(s)",
+  reconcile: "conferido(s)", replay_held: "processado(s)",
+};
+
+// The result in pt-BR from the job's counts (the same words as the server-rendered rows).
+function outcome(job) {
+  const total = job.total ?? job.done + job.failed;
+  let text = `${job.done} de ${total} ${DONE[job.request.kind] || ""}`;
+  if (job.failed) text += `, ${job.failed} com erro`;
+  const first = (job.errors || []).slice(0, 3).map((e) => `${e.item}: ${e.reason}`).join("; ");
+  return first ? `${text} — ${first}` : text;
 }
 
 async function follow(row) {
@@ -304,6 +319,11 @@ function table(headings, rows, caption) {
   return t;
 }
 
+const STEPS = {
+  received: "recebido", applied: "aplicado", sent: "enviado", skipped: "pulado", held: "retido",
+  parked: "com erro", resolved: "resolvido", ignored: "ignorado", retried: "reenviado", linked: "vinculado",
+};
+
 const when = (at) => new Date(at).toLocaleString("pt-BR", { timeZone: "UTC" }) + " UTC";
 
 async function searchHistory(form) {
@@ -313,7 +333,7 @@ async function searchHistory(form) {
   const answer = await api("GET", `${base()}/history?q=${encodeURIComponent(q)}`);
   if (!answer.ok) return say(result, problem(answer), "fail");
   box.replaceChildren();
-  const entryRow = (e, key) => [when(e.at), key ?? e.entity_key, e.step, e.outcome, e.detail];
+  const entryRow = (e, key) => [when(e.at), key ?? e.entity_key, STEPS[e.step] || e.step, e.outcome, e.detail];
   if (!q) {
     say(result, `${answer.data.entries.length} registro(s) recente(s).`, "ok");
     box.append(table(["Quando", "Registro", "Etapa", "Resultado", "Detalhe"], answer.data.entries.map((e) => entryRow(e)), "Histórico recente"));
@@ -323,8 +343,9 @@ async function searchHistory(form) {
   say(result, `${links.length} vínculo(s) e ${answer.data.entities.length} registro(s) encontrados.`, links.length || answer.data.entities.length ? "ok" : "fail");
   const linked = document.createElement("h3");
   linked.textContent = "Vínculos com o ERP";
-  box.append(linked, table(["Tipo", "Código na plataforma", "Código no ERP", "SKU", "Desde"],
-    links.map((k) => [k.entity, k.platform_id, k.erp_id, k.sku, when(k.created_at)]), "Vínculos com o ERP"));
+  const kinds = { order: "Pedido", product: "Produto", category: "Categoria", brand: "Marca" };
+  box.append(linked, table(["Tipo", "Código na plataforma", "Código no ERP", "Pedido / SKU", "Desde"],
+    links.map((k) => [kinds[k.entity] || k.entity, k.platform_id, k.erp_id, k.order_number || k.sku, when(k.created_at)]), "Vínculos com o ERP"));
   const history = document.createElement("h3");
   history.textContent = "Histórico";
   const rows = answer.data.entities.flatMap((x) => x.entries.map((e) => entryRow(e, x.entity_key)));
