@@ -25,6 +25,7 @@ from faust.types import EventT, StreamT
 from pydantic import ValidationError
 
 from connectors.erp.client import ErpClient, ErpOrderRef, PedidoJson
+from connectors.erp.mapping import ERP_TIMEZONE
 from connectors.errors import ConnectorError, Permanent, Retryable
 from engine.agents.order_updates import (
     OrderTables,
@@ -133,9 +134,10 @@ async def import_order(
 
 
 def before_import_since(order: Order, integration: Integration) -> bool:
-    """True for an order placed before the integration's ``order_import_since`` (UTC date)."""
+    """True for an order placed before the integration's ``order_import_since``, a date in
+    Brazil's civil time (the ERP's)."""
     since = integration.settings.order_import_since
-    return since is not None and order.created_at.astimezone(UTC).date() < since
+    return since is not None and order.created_at.astimezone(ERP_TIMEZONE).date() < since
 
 
 async def _create_in_erp(

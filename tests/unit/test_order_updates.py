@@ -74,9 +74,14 @@ def integration(since: date | None) -> Integration:
     )
 
 
+def test_the_import_date_is_a_day_in_sao_paulo() -> None:
+    late_evening = order_at(datetime(2026, 5, 9, 1, 0, tzinfo=UTC))  # 22:00 on the 8th there
+    assert before_import_since(late_evening, integration(date(2026, 5, 9)))
+
+
 def test_orders_placed_before_the_import_date_are_left_out() -> None:
     assert before_import_since(
-        order_at(datetime(2026, 5, 8, 23, 59, tzinfo=UTC)), integration(date(2026, 5, 9))
+        order_at(datetime(2026, 5, 9, 2, 59, tzinfo=UTC)), integration(date(2026, 5, 9))
     )
     assert not before_import_since(order_at(NOW), integration(date(2026, 5, 9)))
     assert not before_import_since(order_at(datetime(2020, 1, 1, tzinfo=UTC)), integration(None))
