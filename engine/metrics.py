@@ -45,6 +45,16 @@ AUTOMATION_RUNS = Counter(
     ["automation", "trigger", "outcome"],
 )
 
+EVENTS_IN = Counter(
+    "ponte_events_in_total",
+    "Records this worker's consumer handed to its agents, by topic.",
+    ["topic"],
+)
+EVENTS_OUT = Counter(
+    "ponte_events_out_total",
+    "Records this worker sent, by topic and event type (command kind, delivery topic).",
+    ["topic", "type"],
+)
 STOCK_PUSHED_AT = Gauge(
     "ponte_stock_push_last_success_timestamp_seconds",
     "When this worker last set a stock level on the integration's platform (Unix time).",

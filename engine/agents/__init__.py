@@ -13,6 +13,7 @@ from engine.agents.scheduler import wire_schedules
 from engine.context import Engine
 from engine.freshness import wire_freshness
 from engine.jobs.runner import wire_job_runner
+from engine.traffic import wire_traffic
 from engine.webhook_subscriptions import wire_webhook_subscriptions
 
 
@@ -28,3 +29,4 @@ def wire_agents(engine: Engine) -> None:
     wire_schedules(engine)
     wire_webhook_subscriptions(engine)
     wire_freshness(engine)
+    wire_traffic(engine)

@@ -149,6 +149,9 @@ def test_prometheus_scrapes_the_worker_and_loads_the_alert_rules(
         'ponte_sink_call_seconds_bucket{sink="erp"}',
         'ponte_order_end_to_end_seconds_count{platform="shopify"}',
         "ponte_measured_timestamp_seconds",
+        'ponte_events_in_total{topic="ponte.orders"}',
+        'ponte_events_out_total{topic="ponte.orders", type="order.placed"}',
+        'ponte_events_out_total{topic="ponte.deliveries", type="orders/create"}',
     ]
     for expr in main_series:
         wait_until(lambda e=expr: prometheus.query(e), 30, f"{expr} in Prometheus")  # type: ignore[misc]

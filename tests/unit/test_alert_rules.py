@@ -125,6 +125,7 @@ def test_every_metric_in_rules_and_dashboards_is_exported_with_those_labels() ->
         "ponte_events_processed_total",
         "ponte_rate_limit_wait_seconds_total",
         "ponte_job_items",
+        "ponte_events_out_total",
     }
     assert main <= used
 
