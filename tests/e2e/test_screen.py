@@ -28,7 +28,7 @@ from tests.e2e.screen import (
     sign_in,
 )
 from tests.harness import Stack, Worker, wait_until
-from tests.integration.support import subscribe_orders
+from tests.integration.support import create_integration, subscribe_orders
 
 pytestmark = pytest.mark.broker
 
@@ -288,3 +288,40 @@ def fix_a_parked_order_mapping_and_retry(
     assert erp_order(stack, str(order["name"])) is not None
     page.reload()
     expect(page.get_by_text("Nenhum registro com erro")).to_be_visible()
+
+
+def test_orders_held_while_vendas_was_off_are_processed_from_automacoes(
+    stack: Stack, worker: Worker, page: Page
+) -> None:
+    # The sandbox shop is the one of loja-da-joana too: this integration's own links tell
+    # whether it imported the order.
+    def linked_orders(integration_id: str, number: str) -> list[object]:
+        path = f"/api/v1/integrations/{integration_id}/links"
+        return list(worker.api("GET", path, params={"q": number}).json()["links"])
+
+    create_integration(stack, worker, "loja-retida", automations={})
+    subscribe_orders(stack, worker, "loja-retida")
+    order = place_store_order(stack, shipping="PAC")
+    number = str(order["name"])
+    wait_until(
+        lambda: worker.api("GET", "/api/v1/integrations/loja-retida/held").json()["count"],
+        60,
+        "the order held while Vendas is off",
+    )
+    sign_in(page, worker.url)
+    page.goto(f"{worker.url}/plataformas/loja-retida/automacoes")
+    page.get_by_role("switch", name="Importar pedidos de venda").check()
+    page.get_by_role("button", name="Salvar Automações").click()
+    expect(page.locator("#automacoes .result")).to_have_text("Salvo.")
+    page.reload()
+
+    held = page.get_by_role("group", name="Eventos retidos de Importar pedidos de venda")
+    expect(held).to_contain_text("1 evento(s) retido(s)")
+    shot(page, "11-automacoes-eventos-retidos")
+    assert linked_orders("loja-retida", number) == []
+    held.get_by_role("button", name="Processar").click()
+
+    wait_until(lambda: linked_orders("loja-retida", number), 60, f"held order {number} linked")
+    assert erp_order(stack, number) is not None
+    page.reload()
+    expect(page.get_by_text("evento(s) retido(s)")).to_have_count(0)
