@@ -41,20 +41,28 @@ async def preload(bootstrap: str, topic: str, records: Sequence[Record]) -> None
         await producer.stop()
 
 
-async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:
-    partitions = consumer.partitions_for_topic(topic)
+async def partitions_of(bootstrap: str, topic: str) -> list[TopicPartition]:
+    """The topic's partitions, as the broker describes them (a consumer's own metadata may not
+    hold a topic it does not subscribe to)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="ponte-bench")
+    await admin.start()
+    try:
+        described = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    partitions = described[0].get("partitions", []) if described else []
     if not partitions:
-        await consumer.topics()  # refreshes the metadata
-        partitions = consumer.partitions_for_topic(topic) or set()
-    return [TopicPartition(topic, p) for p in sorted(partitions)]
+        raise RuntimeError(f"the broker describes no partitions of {topic}")
+    return [TopicPartition(topic, int(p["partition"])) for p in partitions]
 
 
 async def topic_size(bootstrap: str, topic: str) -> int:
     """Records the topic holds (the sum of its partitions' end offsets)."""
+    partitions = await partitions_of(bootstrap, topic)
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
     await consumer.start()
     try:
-        ends = await consumer.end_offsets(await _partitions(consumer, topic))
+        ends = await consumer.end_offsets(partitions)
         return sum(ends.values())
     finally:
         await consumer.stop()
@@ -62,16 +70,22 @@ async def topic_size(bootstrap: str, topic: str) -> int:
 
 async def wait_for_size(bootstrap: str, topic: str, expected: int, deadline: float) -> int:
     """Poll the topic's size until ``expected``, a stall of ``STALL_S`` or the deadline."""
+    partitions = await partitions_of(bootstrap, topic)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+    await consumer.start()
     last, last_change = -1, time.monotonic()
-    while time.monotonic() < deadline:
-        size = await topic_size(bootstrap, topic)
-        if size >= expected:
-            return size
-        if size != last:
-            last, last_change = size, time.monotonic()
-        elif time.monotonic() - last_change > STALL_S:
-            break
-        await asyncio.sleep(0.5)
+    try:
+        while time.monotonic() < deadline:
+            size = sum((await consumer.end_offsets(partitions)).values())
+            if size >= expected:
+                return size
+            if size != last:
+                last, last_change = size, time.monotonic()
+            elif time.monotonic() - last_change > STALL_S:
+                break
+            await asyncio.sleep(0.5)
+    finally:
+        await consumer.stop()
     return max(last, 0)
 
 
@@ -79,6 +93,7 @@ async def read_written(
     bootstrap: str, topic: str, identity: Callable[[bytes], str], timeout: float = 300.0
 ) -> Written:
     """Every record of ``topic`` from the start to its current end: timestamp and identity."""
+    partitions = await partitions_of(bootstrap, topic)
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap,
         group_id=None,
@@ -88,7 +103,6 @@ async def read_written(
     await consumer.start()
     written = Written([], [])
     try:
-        partitions = await _partitions(consumer, topic)
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
@@ -117,19 +131,6 @@ async def create_topic(bootstrap: str, name: str, partitions: int) -> None:
     await admin.start()
     try:
         await admin.create_topics([NewTopic(name, partitions, replication_factor=1)])
-    finally:
-        await admin.close()
-
-
-async def delete_namespace_topics(bootstrap: str, namespace: str) -> list[str]:
-    """Delete the topics of a bench namespace (its own, created for the run), nothing else."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="ponte-bench")
-    await admin.start()
-    try:
-        mine = [name for name in await admin.list_topics() if name.startswith(f"{namespace}")]
-        if mine:
-            await admin.delete_topics(mine)
-        return mine
     finally:
         await admin.close()
 

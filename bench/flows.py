@@ -31,7 +31,6 @@ from aiokafka.errors import KafkaError
 
 from bench.flow_data import Record, order_deliveries, stock_changes
 from bench.flow_engine import Flow, measure_flow
-from bench.flow_kafka import delete_namespace_topics
 from bench.flow_work import (
     command_identity,
     fan_out_stock,
@@ -75,7 +74,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--fresh-skus", type=int, default=50)
     parser.add_argument("--only", default=",".join(PHASES), help="comma-separated phases")
     parser.add_argument("--timeout", type=float, default=600.0, help="s per drain or wait")
-    parser.add_argument("--keep-topics", action="store_true", help="keep the run's namespaces")
     parser.add_argument("--out", type=Path, default=Path("var/bench/flows.json"))
     options = parser.parse_args(argv)
     options.only = [name.strip() for name in options.only.split(",") if name.strip()]
@@ -121,6 +119,7 @@ def stock_flow(count: int) -> Flow:
         expected=lambda records, ids: [f"{i}:{r.identity}" for i in ids for r in records],
         work=fan_out_stock,
         identity=command_identity,
+        load_after_start=True,  # erp-fanout does not wait for the integrations view (report)
     )
 
 
@@ -177,9 +176,7 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
             print(f"{phase} FAILED: {exc!r}", file=sys.stderr)
             results[phase] = {"error": repr(exc), "namespace": stack.namespace}
         finally:
-            stack.stop()
-            if not options.keep_topics:
-                _delete_topics(options.bootstrap, stack.namespace)
+            stack.stop()  # and deletes the namespace's topics
     return {
         "bench": "flows",
         "preliminary": "measured on a shared machine while other work ran; see the load averages",
@@ -189,13 +186,6 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
         "parameters": {k: str(v) if isinstance(v, Path) else v for k, v in vars(options).items()},
         "logs": str(workdir),
     } | results
-
-
-def _delete_topics(bootstrap: str, namespace: str) -> None:
-    try:
-        asyncio.run(delete_namespace_topics(bootstrap, namespace))
-    except KafkaError as exc:
-        print(f"the topics of {namespace} were not deleted: {exc!r}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
