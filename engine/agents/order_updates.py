@@ -305,12 +305,14 @@ def order_history(
     request: str | None = None,
     extra_keys: tuple[str, ...] = (),
 ) -> None:
-    """One history entry of an order event, findable by the order's number and platform id;
+    """One history entry of an order event, findable by the order's number, platform id and
+    item SKUs;
     a ``request`` is an ERP call that answered 200."""
     payload = envelope.payload
     keys = [payload.platform_order_id] if isinstance(payload, OrderStatusChanged) else []
     if isinstance(payload, OrderPlaced):
-        keys = [payload.order.number, payload.order.platform_order_id]
+        skus = {item.sku for item in payload.order.items if item.sku}
+        keys = [payload.order.number, payload.order.platform_order_id, *sorted(skus)]
     entry = event_entry(
         envelope,
         step,
