@@ -20,6 +20,7 @@ from engine.jobs.requests import refusal
 from engine.jobs.runner import send_command
 from engine.state.jobs import save_job
 from engine.web.api import READ_YOUR_WRITES_SECONDS, AdminView, ApiError, actor_of, json_body, parse
+from schemas.automation import Automation
 from schemas.integration import Integration, IntegrationStatus
 from schemas.job import Job, JobCommand, JobCommandKind, JobKind, JobRequest
 
@@ -74,6 +75,15 @@ async def queue_job(engine: Engine, integration: Integration, asked: JobRequest,
     refused = refusal(asked, PLATFORMS[integration.platform])
     if refused is not None:
         raise ApiError(400, refused.code, refused.message)
+    if asked.kind is JobKind.IMPORT_ORDERS and not integration.automations.is_on(
+        Automation.ORDER_IMPORT
+    ):
+        raise ApiError(
+            409,
+            "automation_off",
+            "order_import is off, so the ERP-orders flow would hold every order this job finds; "
+            "turn it on (Automações, Vendas) and run the job again",
+        )
     now = datetime.now(UTC)
     job = Job(
         id=f"job-{uuid4().hex[:16]}",

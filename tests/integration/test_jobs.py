@@ -473,6 +473,22 @@ def test_a_job_the_platform_cannot_run_is_refused_with_its_reason(
     assert response.json()["error"]["message"]
 
 
+def test_orders_are_not_imported_while_order_import_is_off(
+    worker: Worker, sandboxes: dict[str, PlatformSandbox]
+) -> None:
+    create_platform_integration(worker, sandboxes["vtex"], "jobs-vtex-off", automations={})
+
+    response = worker.api(
+        "POST",
+        "/api/v1/integrations/jobs-vtex-off/jobs",
+        json={"kind": "import_orders", "order_number": "v1-01"},
+    )
+
+    assert response.status_code == 409, response.text
+    assert response.json()["error"]["code"] == "automation_off"
+    assert "order_import" in response.json()["error"]["message"]
+
+
 def test_unknown_jobs_and_integrations_answer_404(worker: Worker) -> None:
     assert worker.api("GET", "/api/v1/jobs/job-nope").status_code == 404
     assert worker.api("POST", "/api/v1/jobs/job-nope/cancel").status_code == 404
@@ -480,6 +496,31 @@ def test_unknown_jobs_and_integrations_answer_404(worker: Worker) -> None:
 
 
 # -- cancel, and a worker killed in the middle of a job --------------------------------------
+
+
+def test_a_job_stops_when_its_integration_is_paused(
+    stack: Stack,
+    worker: Worker,
+    sandboxes: dict[str, PlatformSandbox],
+    integrations: dict[str, str],
+) -> None:
+    integration_id = integrations["tray"]
+    seed(sandboxes["tray"], Entity.PRODUCT, 400)
+    job = start_job(worker, integration_id, kind="import", entity="product")
+    wait_until(lambda: job_of(worker, job["id"])["done"] > 0, 60, "a first page", interval=0.1)
+
+    paused = worker.api("POST", f"/api/v1/integrations/{integration_id}/pause")
+    try:
+        final = finished_job(worker, job["id"])
+        refused = worker.api(
+            "POST", f"/api/v1/integrations/{integration_id}/jobs", json={"kind": "import"}
+        )
+    finally:
+        resumed = worker.api("POST", f"/api/v1/integrations/{integration_id}/resume")
+
+    assert paused.status_code == 200 and resumed.status_code == 200, (paused.text, resumed.text)
+    assert final["state"] == "failed" and "paused" in final["result"], final
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "not_active"
 
 
 def test_a_cancelled_job_stops_at_a_page_boundary(
