@@ -34,9 +34,10 @@ from schemas.events import (
     ProductChanged,
     StockChanged,
 )
-from schemas.integration import Integration, IntegrationSettings
+from schemas.integration import Integration, IntegrationSettings, OwnedField
 from schemas.order_status import OrderStatus
 from schemas.price import Price
+from schemas.product import Product
 from schemas.stock import StockLevel
 
 PLATFORM_PRICE_LIST = "default"
@@ -152,6 +153,14 @@ def capability_gap(spec: ConnectorSpec, kind: CommandKind) -> str | None:
     if spec.can(entity, Operation.WRITE):
         return None
     return f"{spec.title} does not take {entity.value} writes"
+
+
+def prices_withheld_on_update(product: Product, *, creating: bool) -> Product:
+    """An update leaves prices to the price flow (its own switch, price list and drop guard); a
+    new listing needs its price."""
+    if creating or OwnedField.PRICE in product.withheld:
+        return product
+    return product.model_copy(update={"withheld": sorted({*product.withheld, OwnedField.PRICE})})
 
 
 # -- stock -------------------------------------------------------------------------------------

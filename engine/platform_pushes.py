@@ -7,6 +7,7 @@ it). What a push remembers lives in Faust tables of the sink's partitions, keyed
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -19,8 +20,9 @@ from faust.types import TableT
 
 from connectors.capabilities import Entity
 from connectors.contract import OrderMove
-from connectors.errors import Permanent, Retryable
+from connectors.errors import NotFound, Permanent, Retryable
 from engine.context import Engine
+from engine.failures import PrerequisiteMissing
 from engine.mapped import product_for_platform
 from engine.metrics import RETRIES, SINK_CALLS, SINK_LATENCY
 from engine.outbound import (
@@ -32,6 +34,7 @@ from engine.outbound import (
     platform_level,
     price_drop_refusal,
     price_for_platform,
+    prices_withheld_on_update,
     pushed,
     record_level,
     stock_location,
@@ -39,10 +42,13 @@ from engine.outbound import (
 )
 from engine.retry import call_with_retries
 from engine.state.links import save_link
+from schemas.codec import encode
 from schemas.command import PlatformCommand
 from schemas.events import OrderStatusChanged, PriceChanged, ProductChanged, StockChanged
 from schemas.integration import Integration
 from schemas.link import Link
+from schemas.parked import ErrorClass
+from topics.registry import ERP_CHANGES
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -108,7 +114,7 @@ async def push_stock(target: Target, command: PlatformCommand) -> Pushed:
         return Pushed(False, "not_listed", detail, search_keys=keys)
     quantity = listed_quantity(updated, settings)
     sent = platform_level(level.sku, quantity, level.measured_at, stock_location(settings))
-    await target.call("set_stock", lambda: target.client.set_stock(sent))
+    await _on_listed_sku(target, level.sku, "set_stock", lambda: target.client.set_stock(sent))
     target.tables.stock[key] = pushed(updated, quantity, level.measured_at).model_dump_json()
     detail = (
         f"stock {quantity} from warehouses {sorted(updated.levels)} "
@@ -135,7 +141,7 @@ async def push_price(target: Target, command: PlatformCommand) -> Pushed:
     )
     if refusal is not None:
         raise PriceDropRefused(f"{price.sku}: {refusal}")
-    await target.call("set_price", lambda: target.client.set_price(price))
+    await _on_listed_sku(target, price.sku, "set_price", lambda: target.client.set_price(price))
     target.tables.prices[key] = str(price.price)
     promotion = f", promotional {price.promotional_price}" if price.promotional_price else ""
     detail = f"price {price.price}{promotion} from list {settings.price_list}"
@@ -149,7 +155,9 @@ async def push_product(target: Target, command: PlatformCommand) -> Pushed:
     sku = payload.product.sku
     key = f"{integration.id}:{sku}"
     known = target.tables.products.get(key) or _linked_product(target, sku)
-    product = product_for_platform(payload.product, integration, creating=known is None)
+    creating = known is None
+    product = product_for_platform(payload.product, integration, creating=creating)
+    product = prices_withheld_on_update(product, creating=creating)
     if known is not None and product.platform_product_id is None:
         product = product.model_copy(update={"platform_product_id": known})
     platform_id = await target.call(
@@ -157,6 +165,7 @@ async def push_product(target: Target, command: PlatformCommand) -> Pushed:
     )
     if known != platform_id:
         await save_link(target.engine.topics, _product_link(integration, payload, platform_id))
+        await _resend_waiting(target, [sku, *(v.sku for v in product.variants)])
     target.tables.products[key] = platform_id
     keys = [sku, platform_id, *(v.sku for v in product.variants if v.sku != sku)]
     return Pushed(True, "ok", _product_outcome(known, platform_id), f"upsert product {sku}", keys)
@@ -188,6 +197,37 @@ async def push_order_moves(target: Target, command: PlatformCommand) -> Pushed:
 
 async def _move(target: Target, order_id: str, move: OrderMove) -> None:
     await target.call(f"move_{move.kind.value}", lambda: target.client.move_order(order_id, move))
+
+
+async def _on_listed_sku(
+    target: Target, sku: str, operation: str, make: Callable[[], Awaitable[T]]
+) -> T:
+    """A SKU the platform does not list yet waits for its product's export (prerequisite);
+    exported in the meantime (its link is there now), the call is made again once."""
+    try:
+        return await target.call(operation, make)
+    except NotFound as exc:
+        if target.engine.views.links.find(target.integration.id, sku):
+            return await target.call(operation, make)
+        raise PrerequisiteMissing(
+            f"no product with SKU {sku} on the platform yet: this is sent again once the "
+            f"product is exported ({exc.reason})"
+        ) from exc
+
+
+async def _resend_waiting(target: Target, skus: list[str]) -> None:
+    """Stock and prices parked while the product was missing go through the fan-out again."""
+    parked, integration_id = target.engine.views.parked, target.integration.id
+    topic = target.engine.topics[ERP_CHANGES]
+    sends = []
+    for sku in dict.fromkeys(skus):
+        for entity_key in (f"stock:{sku}", f"price:{sku}"):
+            record = parked.get(integration_id, entity_key)
+            if record is not None and record.error_class is ErrorClass.PREREQUISITE:
+                key = f"{integration_id}:{entity_key}".encode()
+                sends.append(await topic.send(key=key, value=encode(record.envelope)))
+    if sends:
+        await asyncio.gather(*sends)
 
 
 def _product_outcome(known: str | None, platform_id: str) -> str:

@@ -16,7 +16,7 @@ from connectors.errors import ConnectorError
 from connectors.registry import PLATFORMS
 from engine.context import Engine
 from engine.dead_letters import send_to_dead_letter
-from engine.failures import MappingMissing, park_failure, resolve_parked
+from engine.failures import MappingMissing, PrerequisiteMissing, park_failure, resolve_parked
 from engine.gate import hold_event
 from engine.metrics import EVENTS_PROCESSED, STOCK_PUSHED_AT
 from engine.outbound import AUTOMATION_OF, capability_gap
@@ -100,7 +100,7 @@ async def _carry_out(
     try:
         client = engine.platforms.for_integration(integration)
         pushed = await PUSHES[command.kind](Target(engine, tables, integration, client), command)
-    except (ConnectorError, MappingMissing, PriceDropRefused) as exc:
+    except (ConnectorError, MappingMissing, PrerequisiteMissing, PriceDropRefused) as exc:
         await park_failure(engine, subject, ERP_CHANGES, exc, attempts=getattr(exc, "attempts", 1))
         return "parked"
     _history(engine, subject, integration, pushed)

@@ -24,6 +24,7 @@ from engine.outbound import (
     order_of_link,
     price_drop_refusal,
     price_for_platform,
+    prices_withheld_on_update,
     record_level,
     stock_location,
     targets,
@@ -39,7 +40,7 @@ from schemas.events import (
     ProductChanged,
     StockChanged,
 )
-from schemas.integration import Integration, IntegrationSettings
+from schemas.integration import Integration, IntegrationSettings, OwnedField
 from schemas.order import Invoice, Tracking
 from schemas.order_status import OrderStatus
 from schemas.price import Price
@@ -306,3 +307,12 @@ def test_an_order_link_matches_the_erp_order_it_names() -> None:
     named = STATUS.model_copy(update={"erp_order_id": "77"})
     assert order_of_link(named, "77")
     assert not order_of_link(named, "78"), "same platform id, another store's ERP order"
+
+
+def test_a_product_update_leaves_prices_to_the_price_flow() -> None:
+    assert prices_withheld_on_update(PRODUCT, creating=True) == PRODUCT
+    updated = prices_withheld_on_update(PRODUCT, creating=False)
+    assert updated.withheld == [OwnedField.PRICE]
+    images_kept = PRODUCT.model_copy(update={"withheld": [OwnedField.IMAGES]})
+    both = prices_withheld_on_update(images_kept, creating=False)
+    assert set(both.withheld) == {OwnedField.IMAGES, OwnedField.PRICE}
