@@ -82,6 +82,17 @@ class Outbound:
         )
         return str(link["platform_id"])
 
+    def switch(self, platform: str, automation: str, enabled: bool) -> None:
+        body = {automation: {"enabled": enabled}}
+        path = f"/api/v1/integrations/{self.integration(platform)}/automations"
+        answer = self.worker.api("PATCH", path, json=body)
+        assert answer.status_code == 200, answer.text
+
+    def process_held(self, platform: str, automation: str) -> None:
+        path = f"/api/v1/integrations/{self.integration(platform)}/held/{automation}"
+        answer = self.worker.api("POST", path, json={"action": "process"})
+        assert answer.status_code == 200, answer.text
+
     def history(self, platform: str, entity_key: str) -> list[dict[str, Any]]:
         return [
             r
@@ -223,6 +234,20 @@ def wait_listing(
         raise AssertionError(f"{timeout}; the store shows (stock, price) {seen[-1:]}") from None
 
 
+def wait_stale(
+    outbound: Outbound, platform: str, sku: str, event_ids: list[str], what: str
+) -> None:
+    """Wait until these stock events are recorded as stale for the SKU."""
+    wait_until(
+        lambda: any(
+            h["event_id"] in event_ids and h["outcome"] == "stale"
+            for h in outbound.history(platform, f"stock:{sku}")
+        ),
+        60,
+        what,
+    )
+
+
 def expected_stock(platform: str, warehouse_1: int, warehouse_2: int) -> int:
     counted = warehouse_1 if platform in ONLY_WAREHOUSE_1 else warehouse_1 + warehouse_2
     return min(max(counted - 2, 0), 10)
@@ -356,14 +381,7 @@ def test_an_older_stock_level_delivered_after_a_newer_one_changes_nothing(
             await producer.stop()
 
     asyncio.run(deliver())
-    wait_until(
-        lambda: any(
-            h["event_id"] == envelope.event_id and h["outcome"] == "stale"
-            for h in outbound.history(platform, f"stock:{sku}")
-        ),
-        60,
-        "the late level recorded as stale",
-    )
+    wait_stale(outbound, platform, sku, [envelope.event_id], "the late level recorded as stale")
     store = outbound.stores[platform]
     assert store.run(lambda: listing(store, platform_id, sku))[0] == expected_stock(platform, 8, 0)
 
@@ -465,14 +483,7 @@ def test_stock_export_off_holds_the_changes_and_on_resumes_the_pushes(outbound: 
     outbound.in_erp(lambda erp: erp.stock.set_stock_balance(sku, "1", 6))
     wait_listing(outbound, platform, platform_id, sku, stock=expected_stock(platform, 6, 0))
 
-    def switch(enabled: bool) -> None:
-        body = {"stock_export": {"enabled": enabled}}
-        answer = outbound.worker.api(
-            "PATCH", f"/api/v1/integrations/{integration}/automations", json=body
-        )
-        assert answer.status_code == 200, answer.text
-
-    switch(False)
+    outbound.switch(platform, "stock_export", False)
     try:
         outbound.in_erp(lambda erp: erp.stock.set_stock_balance(sku, "1", 9))
 
@@ -491,25 +502,13 @@ def test_stock_export_off_holds_the_changes_and_on_resumes_the_pushes(outbound: 
         shown = store.run(lambda: listing(store, platform_id, sku))[0]
         assert shown == expected_stock(platform, 6, 0), "nothing pushed while off"
     finally:
-        switch(True)
+        outbound.switch(platform, "stock_export", True)
     outbound.in_erp(lambda erp: erp.stock.set_stock_balance(sku, "1", 11))
     wait_listing(outbound, platform, platform_id, sku, stock=expected_stock(platform, 11, 0))
 
     # The operator processes what was held: older than what was pushed since, it changes nothing.
-    answer = outbound.worker.api(
-        "POST",
-        f"/api/v1/integrations/{integration}/held/stock_export",
-        json={"action": "process"},
-    )
-    assert answer.status_code == 200, answer.text
-    wait_until(
-        lambda: any(
-            h["event_id"] in held_ids and h["outcome"] == "stale"
-            for h in outbound.history(platform, f"stock:{sku}")
-        ),
-        60,
-        "the replayed held level found stale",
-    )
+    outbound.process_held(platform, "stock_export")
+    wait_stale(outbound, platform, sku, held_ids, "the replayed held level found stale")
     store = outbound.stores[platform]
     assert store.run(lambda: listing(store, platform_id, sku))[0] == expected_stock(platform, 11, 0)
 
@@ -521,19 +520,12 @@ def test_stock_for_a_product_not_yet_exported_waits_and_follows_its_export(
     integration = outbound.integration(platform)
     sku = new_sku("WAIT")
 
-    def product_export(enabled: bool) -> None:
-        body = {"product_export": {"enabled": enabled}}
-        answer = outbound.worker.api(
-            "PATCH", f"/api/v1/integrations/{integration}/automations", json=body
-        )
-        assert answer.status_code == 200, answer.text
-
     def waiting() -> dict[str, Any] | None:
         answer = outbound.worker.api("GET", f"/api/v1/integrations/{integration}/errors")
         found = [e for e in answer.json()["errors"] if e["entity_key"] == f"stock:{sku}"]
         return found[0] if found else None
 
-    product_export(False)
+    outbound.switch(platform, "product_export", False)
     try:
         create_in_erp(outbound, sku, "Garrafa")
         outbound.in_erp(lambda erp: erp.stock.set_stock_balance(sku, "1", 8))
@@ -541,13 +533,8 @@ def test_stock_for_a_product_not_yet_exported_waits_and_follows_its_export(
         assert record["error_class"] == "prerequisite", record
         assert "once the product is exported" in record["reason"]
     finally:
-        product_export(True)
-    answer = outbound.worker.api(
-        "POST",
-        f"/api/v1/integrations/{integration}/held/product_export",
-        json={"action": "process"},
-    )
-    assert answer.status_code == 200, answer.text
+        outbound.switch(platform, "product_export", True)
+    outbound.process_held(platform, "product_export")
     platform_id = outbound.wait_linked(platform, sku)
     wait_listing(outbound, platform, platform_id, sku, stock=expected_stock(platform, 8, 0))
     wait_until(lambda: waiting() is None, 30, "the waiting stock resolved")
