@@ -53,7 +53,7 @@ class TraySettings(BaseModel):
     )
     store_id: str = Field(description="The store's seller_id (Tray's store id), as a string.")
     rate_per_minute: float = Field(
-        default=180.0, gt=0, description="Requests per minute allowed to this app on this store."
+        default=180.0, ge=1, description="Requests per minute allowed to this app on this store."
     )
     daily_cap: int = Field(
         default=10_000, gt=0, description="Requests per day allowed on this store."

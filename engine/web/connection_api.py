@@ -87,7 +87,12 @@ def connection_views(engine: Engine) -> dict[str, type[View]]:
                     "the access fields are not valid",
                     fields=validation_details(exc),
                 ) from exc
-            client = spec.client(settings)
+            try:
+                client = spec.client(settings)
+            except ValueError as exc:  # valid fields the client cannot use, e.g. a rate of ~0
+                raise ApiError(
+                    400, "invalid_access", f"the access fields cannot be used: {exc}"
+                ) from exc
             try:
                 return self.json(check_answer(await checked(client)))
             finally:

@@ -15,11 +15,14 @@ from faust.web import Request, Response, View
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
+from connectors.registry import PLATFORMS
 from engine.context import Engine
+from engine.integrations import IntegrationCreate
 from engine.web.api import AdminView
 from engine.web.api_models import ApiErrorAnswer
 from engine.web.api_routes import OPERATIONS, PATH_PARAMETERS, Operation
 from engine.web.auth import CSRF_HEADER, SESSION_COOKIE
+from engine.web.connection_api import ConnectionTest
 
 OPENAPI_PATH = "/api/v1/openapi.json"
 API_PREFIX = "/api/v1/"
@@ -63,9 +66,24 @@ def _components() -> dict[str, Any]:
         wanted[(op.answer, "serialization")] = None
         if op.body is not None:
             wanted[(op.body, "validation")] = None
+    for spec in PLATFORMS.values():
+        wanted[(spec.settings, "validation")] = None
     refs, definitions = models_json_schema(list(wanted), ref_template=REF)
     schemas: dict[str, Any] = definitions.get("$defs", {})
+    for body in (IntegrationCreate, ConnectionTest):
+        schemas[body.__name__]["properties"].update(_platform_access())
     return {"schemas": schemas, "refs": refs}
+
+
+def _platform_access() -> dict[str, Any]:
+    """``platform`` one of the connectors, ``access`` that connector's settings model."""
+    return {
+        "platform": {"type": "string", "enum": sorted(PLATFORMS)},
+        "access": {
+            "description": "The platform's access fields: its connector's settings model.",
+            "anyOf": [_ref(spec.settings) for _, spec in sorted(PLATFORMS.items())],
+        },
+    }
 
 
 def _parameters(op: Operation) -> list[dict[str, Any]]:

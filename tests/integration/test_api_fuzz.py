@@ -7,8 +7,8 @@ answer ever holding a secret. Left out: ``negative_data_rejection`` (pydantic's 
 ``allow_header_conformance`` (``/integrations/test-connection`` also matches
 ``/integrations/{integration_id}``, so a 405 there lists that route's methods too).
 
-The CI run is bounded: a fixed seed and PONTE_FUZZ_EXAMPLES cases per operation (25 by default);
-``PONTE_FUZZ_EXAMPLES=500`` runs a long one on demand. The worker starts with integrations, an
+The CI run is bounded: a fixed seed and 25 cases per operation; ``PONTE_FUZZ_EXAMPLES=500
+PONTE_FUZZ_SEED=<n>`` runs a long one on demand. The worker starts with integrations, an
 imported order (links, history) and a job, so the fuzzer reaches past the 404s (it learns the
 ids from the answers); DELETE is fuzzed last, so it does not remove them early. Reports (JUnit,
 HAR) stay under var/schemathesis (PONTE_FUZZ_REPORT_DIR).
@@ -30,7 +30,7 @@ from engine.web.openapi import OPENAPI_PATH
 from tests.harness import Stack, Worker, wait_until
 from tests.integration.support import create_integration, place_order, subscribe_orders
 
-SEED = 20261127
+SEED = int(os.environ.get("PONTE_FUZZ_SEED", "20261127"))
 EXAMPLES = int(os.environ.get("PONTE_FUZZ_EXAMPLES", "25"))
 PHASES = "examples,coverage,fuzzing" + (
     ",stateful" if os.environ.get("PONTE_FUZZ_STATEFUL") else ""
@@ -46,6 +46,12 @@ CHECKS = (
     "ignored_auth",
 )
 SELLING = "fuzz-vendas"
+# 502 (a platform or the ERP unreadable) and 503 (saved, not visible yet) are answers by
+# design, documented where they happen; status_code_conformance still checks that.
+CONFIG = """
+[checks.not_a_server_error]
+expected-statuses = ["2xx", "3xx", "4xx", "502", "503"]
+"""
 REPORTS = Path(
     os.environ.get("PONTE_FUZZ_REPORT_DIR", Path(__file__).parents[2] / "var" / "schemathesis")
 )
@@ -72,8 +78,13 @@ def seed_records(stack: Stack, worker: Worker) -> None:
 def run_schemathesis(
     worker: Worker, reports: Path, *selection: str
 ) -> subprocess.CompletedProcess[str]:
+    reports.mkdir(parents=True, exist_ok=True)  # also the cwd: schemathesis keeps a cache there
+    config = reports / "schemathesis.toml"
+    config.write_text(CONFIG)
     command = [
         str(Path(sys.executable).with_name("st")),
+        "--config-file",
+        str(config),
         "run",
         f"{worker.url}{OPENAPI_PATH}",
         "--header",
@@ -97,7 +108,6 @@ def run_schemathesis(
         "--no-color",
         *selection,
     ]
-    reports.mkdir(parents=True, exist_ok=True)  # also the cwd: schemathesis keeps a cache there
     return subprocess.run(
         command, capture_output=True, text=True, timeout=1800, check=False, cwd=reports
     )
