@@ -538,3 +538,23 @@ def test_stock_for_a_product_not_yet_exported_waits_and_follows_its_export(
     platform_id = outbound.wait_linked(platform, sku)
     wait_listing(outbound, platform, platform_id, sku, stock=expected_stock(platform, 8, 0))
     wait_until(lambda: waiting() is None, 30, "the waiting stock resolved")
+
+
+def test_the_promotional_price_goes_with_the_regular_one(outbound: Outbound) -> None:
+    platform = "nuvemshop"
+    sku, platform_id = exported(outbound, platform, "PROMO", "Mochila", price="100.00")
+    store = outbound.stores[platform]
+
+    async def variant() -> dict[str, Any]:
+        product = await store.kit.api("GET", f"/products/{platform_id}")  # type: ignore[attr-defined]
+        [found] = [v for v in product["variants"] if v["sku"] == sku]
+        return dict(found)
+
+    # The ERP's "from" price (precoDe) is the regular price; its selling price the promotion.
+    outbound.in_erp(lambda erp: erp.products.set_prices(sku, Decimal("80.00"), Decimal("100.00")))
+    wait_until(
+        lambda: store.run(variant).get("promotional_price") == "80.00",
+        60,
+        f"the promotional price of {sku} on {platform}",
+    )
+    assert store.run(variant)["price"] == "100.00", "a promotion is no price drop"
