@@ -22,7 +22,7 @@ PARTITIONS = 12
 
 async def run_baseline(
     bootstrap: str, source: str, sink: str, work: Work, timeout: float
-) -> dict[str, float]:
+) -> dict[str, float | None]:
     """Drain ``source`` through ``work`` into the new topic ``sink``; CPU and wall seconds."""
     expected = await topic_size(bootstrap, source)
     await create_topic(bootstrap, sink, PARTITIONS)
@@ -41,10 +41,12 @@ async def run_baseline(
         await producer.partitions_for(sink)
         cpu, wall = time.process_time(), time.monotonic()
         await _drain(consumer, producer, sink, work, expected, wall + timeout)
+        cpu = time.process_time() - cpu
         return {
             "records_in": expected,
-            "cpu_s": round(time.process_time() - cpu, 2),
+            "cpu_s": round(cpu, 2),
             "wall_s": round(time.monotonic() - wall, 2),
+            "output_per_cpu_s": round(await topic_size(bootstrap, sink) / cpu, 1) if cpu else None,
         }
     finally:
         await producer.stop()

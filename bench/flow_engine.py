@@ -12,10 +12,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from bench.cpu import cpu_share, cpu_snapshot
+from bench.cpu import cpu_seconds
 from bench.flow_baseline import run_baseline
 from bench.flow_data import Record
 from bench.flow_kafka import preload, read_values, read_written, wait_for_size
@@ -43,6 +43,8 @@ class Flow:
     expected: Callable[[Sequence[Record], list[str]], list[str]]  # output identities
     work: Callable[[list[Integration]], Work]
     identity: Callable[[bytes], str]
+    worker_env: dict[str, str] = field(default_factory=dict)
+    """Extra settings of the measured worker (PONTE_*)."""
     load_after_start: bool = False
     """Fill the source only once the measured worker is ready (its views caught up): needed
     while an agent of the flow acts before its integrations view has caught up."""
@@ -112,6 +114,9 @@ def measure_flow(
         "engine": engine,
         "baseline": baseline,
         "ratio": ratio_to_baseline(engine["per_s"], baseline["per_s"]),
+        "cpu_efficiency_ratio": ratio_to_baseline(
+            engine["output_per_cpu_s"], baseline["output_per_cpu_s"]
+        ),
         "steady_ratio": ratio_to_baseline(engine["steady_per_s"], baseline["steady_per_s"]),
         "namespace": stack.namespace,
     }
@@ -123,21 +128,24 @@ def _drain_with_worker(
     """Start the measured worker (then load ``backlog``, if any); stop it once the output holds
     ``expected`` records."""
     started = time.monotonic()
-    worker = stack.start_worker(name=f"{flow.name}-measured")
+    worker = stack.start_worker(f"{flow.name}-measured", None, **flow.worker_env)
     assert worker.process.popen is not None
-    pids = {"worker": worker.process.popen.pid}
-    cpu_before, ready = cpu_snapshot(pids), time.monotonic()
+    pid = worker.process.popen.pid
+    cpu_before, ready = cpu_seconds(pid), time.monotonic()
     if backlog:
         asyncio.run(preload(stack.bootstrap, flow.source.named(stack.namespace), backlog))
     output = flow.output.named(stack.namespace)
     size = asyncio.run(wait_for_size(stack.bootstrap, output, expected, ready + timeout))
-    cores = cpu_share(cpu_before, cpu_snapshot(pids), time.monotonic() - ready)
+    cpu_after, wall = cpu_seconds(pid), time.monotonic() - ready
+    cpu = None if cpu_before is None or cpu_after is None else round(cpu_after - cpu_before, 2)
     dead_letters = worker.metric("ponte_dead_letters_total")
     worker.process.stop()
     return {
         "worker_start_s": round(ready - started, 1),
         "loaded_after_start": bool(backlog),
         "output_records_at_stop": size,
-        "worker_cores_used": cores["worker"],
+        "worker_cpu_s": cpu,
+        "worker_cores_used": None if cpu is None else round(cpu / wall, 2),
+        "output_per_cpu_s": None if not cpu else round(size / cpu, 1),
         "dead_letters": dead_letters,
     }

@@ -76,7 +76,7 @@ async def wait_for_size(bootstrap: str, topic: str, expected: int, deadline: flo
     last, last_change = -1, time.monotonic()
     try:
         while time.monotonic() < deadline:
-            size = sum((await consumer.end_offsets(partitions)).values())
+            size = int(sum((await consumer.end_offsets(partitions)).values()))
             if size >= expected:
                 return size
             if size != last:

@@ -98,6 +98,9 @@ def orders_flow() -> Flow:
         expected=lambda records, _ids: [r.identity for r in records],
         work=lambda integrations: translate_orders({i.id: i for i in integrations}),
         identity=order_identity,
+        # The ERP's real pace (Eccosys ~1 req/s, the engine's default): erp-orders, after the
+        # measured topic, runs as in production instead of competing for the worker's CPU.
+        worker_env={"PONTE_ERP_REQUESTS_PER_SECOND": "1"},
     )
 
 

@@ -20,6 +20,8 @@ def _throughput_rows(name: str, flow: dict[str, Any]) -> list[str]:
         f"  {'ponte worker':<22}{_rate(engine['per_s'])}{_rate(engine['steady_per_s'])}",
         f"  {'bare aiokafka loop':<22}{_rate(base['per_s'])}{_rate(base['steady_per_s'])}",
         f"  ratio ponte/baseline: x{flow['ratio']} (steady x{flow['steady_ratio']}; target >= 0.7)",
+        f"  output records per CPU second: ponte {engine['output_per_cpu_s']},"
+        f" baseline {base['output_per_cpu_s']} (x{flow['cpu_efficiency_ratio']})",
         f"  worker cores used {engine['worker_cores_used']}, start {engine['worker_start_s']}s;"
         f" baseline cpu {base['cpu_s']}s in {base['wall_s']}s",
         f"  ponte {once.format(**engine)}; baseline {once.format(**base)}",
