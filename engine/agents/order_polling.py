@@ -42,10 +42,17 @@ def first_state(integration: Integration, now: datetime) -> OrderPollState:
     return OrderPollState(floor=floor, cursor=SyncCursor(since=floor))
 
 
-async def poll_orders(engine: Engine, integration: Integration) -> int:
+PollStates = dict[str, OrderPollState]
+"""The leader's last known poll state per integration: spares a scan of the cursors topic per
+poll. An out-of-date one (a run-now elsewhere went further) only re-reads a window."""
+
+
+async def poll_orders(
+    engine: Engine, integration: Integration, known: PollStates | None = None
+) -> int:
     """One poll of one integration: emit the new orders, then save the cursor; how many."""
     name = cursor_name(integration.id)
-    state = await _load_state(engine, integration, name)
+    state = (known or {}).get(integration.id) or await _load_state(engine, integration, name)
     client = engine.platforms.for_integration(integration)
     emitted, saved = 0, False
     async for page in client.list_since(Entity.ORDER, state.cursor, lane=Lane.BULK):
@@ -57,6 +64,8 @@ async def poll_orders(engine: Engine, integration: Integration) -> int:
         saved = True
     if not saved:  # nothing to read yet: still pin the floor of the first poll
         await save_cursor(engine.topics, name, state.model_dump_json())
+    if known is not None:
+        known[integration.id] = state
     return emitted
 
 

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from aiokafka.errors import KafkaError
 
 from connectors.errors import ConnectorError
-from engine.agents.order_polling import poll_orders
+from engine.agents.order_polling import PollStates, poll_orders
 from engine.config_changes import next_version, save_version
 from engine.context import Engine
 from engine.cursors import load_cursors, save_cursor
@@ -53,6 +53,7 @@ async def run_automation(
     automation: Automation,
     trigger: Trigger,
     job: Job | None = None,
+    poll_states: PollStates | None = None,
 ) -> Job | None:
     """One run: its history entry, its metric and, when given (or reconciling), its job."""
     if job is None and automation is Automation.RECONCILIATION:
@@ -61,7 +62,7 @@ async def run_automation(
         job = job.model_copy(update={"state": JobState.RUNNING, "updated_at": datetime.now(UTC)})
         await save_job(engine.topics, job)
     try:
-        finished, detail = await _run(engine, integration, automation)
+        finished, detail = await _run(engine, integration, automation, poll_states)
         outcome, state = "ok", JobState.DONE
     except Exception as exc:  # whatever failed, the run ends as failed: no job left running
         detail = await _failed(engine, integration, automation, exc)
@@ -107,11 +108,14 @@ async def _failed(
 
 
 async def _run(
-    engine: Engine, integration: Integration, automation: Automation
+    engine: Engine,
+    integration: Integration,
+    automation: Automation,
+    poll_states: PollStates | None,
 ) -> tuple[dict[str, object], str]:
     """The job fields and the summary of one run."""
     if automation is Automation.ORDER_POLLING:
-        count = await poll_orders(engine, integration)
+        count = await poll_orders(engine, integration, poll_states)
         summary = f"{count} orders read (placed or updated since the last poll)"
         return {"total": count, "done": count}, summary
     report = await reconcile(engine, integration)
@@ -140,6 +144,7 @@ class Scheduler:
         self._engine = engine
         self._last_runs: dict[RunKey, datetime] | None = None
         self._running: set[RunKey] = set()
+        self._poll_states: PollStates = {}
         self._tasks: set[asyncio.Task[Job | None]] = set()
         self._last_tick = 0.0
 
@@ -154,6 +159,7 @@ class Scheduler:
                 engine.settings.bootstrap_servers, engine.topics, CURSOR_PREFIX
             )
             self._last_runs = parse_last_runs(saved)
+            self._poll_states.clear()
         now = datetime.now(UTC)
         for integration, automation in due_runs(
             engine.registry.all(), self._last_runs, now, frozenset(self._running)
@@ -170,7 +176,13 @@ class Scheduler:
     def _start(self, key: RunKey, integration: Integration, automation: Automation) -> None:
         self._running.add(key)
         task = asyncio.ensure_future(
-            run_automation(self._engine, integration, automation, Trigger.SCHEDULE)
+            run_automation(
+                self._engine,
+                integration,
+                automation,
+                Trigger.SCHEDULE,
+                poll_states=self._poll_states,
+            )
         )
         self._tasks.add(task)
 

@@ -386,6 +386,24 @@ def test_polling_imports_orders_of_every_platform(
         sandbox.stop()
 
 
+def test_the_next_scheduled_poll_reads_on_from_where_the_last_stopped(
+    stack: Stack, worker: Worker, tmp_path: Path
+) -> None:
+    sandbox = PlatformSandbox("nuvemshop", tmp_path).start()
+    try:
+        first = sandbox.place_order()
+        create_platform_integration(worker, sandbox, "loja-duas-vezes", automations=POLLING_ON)
+        wait_until(lambda: erp_orders_of(stack, first), 60, "the first poll's order")
+
+        second = sandbox.place_order()  # read by the poll one interval (60 s) later
+
+        wait_until(lambda: erp_orders_of(stack, second), 100, "the next poll's order")
+        assert len(erp_orders_of(stack, first)) == 1
+        set_automations(worker, "loja-duas-vezes", {"order_polling": {"enabled": False}})
+    finally:
+        sandbox.stop()
+
+
 def polling_runs(worker: Worker, integration_id: str) -> list[dict[str, Any]]:
     answer = worker.api(
         "GET",
