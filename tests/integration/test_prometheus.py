@@ -3,8 +3,11 @@ lag and freshness gauges show an order the ERP holds up, and clear once it is im
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import subprocess
+import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,9 +16,18 @@ from typing import Any
 import httpx
 import pytest
 
+from connectors.erp.client import ErpClient
+from connectors.erp.settings import ErpSettings
+from connectors.urls import PRIVATE_URLS_CONTEXT
 from engine.settings import REPO_ROOT
 from tests.harness import Stack, Worker, free_port, wait_until
-from tests.integration.support import erp_fault, erp_orders, place_order
+from tests.integration.support import (
+    create_integration,
+    erp_fault,
+    erp_orders,
+    place_order,
+    read_topic,
+)
 from tests.unit.test_alert_rules import expressions
 
 pytestmark = pytest.mark.broker
@@ -37,6 +49,25 @@ class Prometheus:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+
+@pytest.fixture(scope="module")
+def worker(stack: Stack) -> Worker:
+    """This module's worker polls the ERP every second, so stock changes reach the platform."""
+    return stack.start_worker(PONTE_ERP_POLL_SECONDS="1")
+
+
+def in_erp(stack: Stack, work: Any) -> Any:
+    settings = ErpSettings.model_validate(
+        {"base_url": f"{stack.erp_url}/api", "api_token": stack.erp_token},
+        context={PRIVATE_URLS_CONTEXT: True},
+    )
+
+    async def run() -> Any:
+        async with ErpClient(settings) as erp:
+            return await work(erp)
+
+    return asyncio.run(run())
 
 
 def scrape_config(worker: Worker) -> str:
@@ -125,6 +156,32 @@ def test_an_order_held_up_by_the_erp_shows_in_lag_and_freshness(
     assert worker.metric("ponte_measured_timestamp_seconds") > 0
 
 
+def test_a_stock_push_is_timestamped_for_its_integration(stack: Stack, worker: Worker) -> None:
+    integration_id = "loja-estoque"
+    exports = {"product_export": {"enabled": True}, "stock_export": {"enabled": True}}
+    create_integration(stack, worker, integration_id, automations=exports)
+    sku = f"MET-{uuid.uuid4().hex[:6].upper()}"
+    product = {"codigo": sku, "nome": "Caneca", "preco": "30.00"}
+    in_erp(stack, lambda erp: erp.products.upsert_products([product]))
+
+    def linked() -> bool:
+        links = read_topic(stack.bootstrap, f"{stack.namespace}.ponte.links")
+        return any(r["integration_id"] == integration_id and r["erp_id"] == sku for r in links)
+
+    wait_until(linked, 90, f"{sku} exported to the store")
+    assert worker.metric("ponte_stock_push_last_success_timestamp_seconds") == 0
+    in_erp(stack, lambda erp: erp.stock.set_stock_balance(sku, "1", 7))
+
+    def pushed_at() -> float:
+        return worker.metric(
+            "ponte_stock_push_last_success_timestamp_seconds", integration=integration_id
+        )
+
+    assert abs(time.time() - wait_until(pushed_at, 60, f"the stock push of {sku}")) < 120
+    assert worker.metric("ponte_events_out_total", topic="ponte.outbound", type="stock_export") >= 1
+    assert worker.metric("ponte_events_in_total", topic="ponte.outbound") >= 2
+
+
 def test_prometheus_scrapes_the_worker_and_loads_the_alert_rules(
     prometheus: Prometheus, worker: Worker, integration_id: str, stack: Stack
 ) -> None:
@@ -149,6 +206,7 @@ def test_prometheus_scrapes_the_worker_and_loads_the_alert_rules(
         'ponte_sink_call_seconds_bucket{sink="erp"}',
         'ponte_order_end_to_end_seconds_count{platform="shopify"}',
         "ponte_measured_timestamp_seconds",
+        'ponte_stock_push_last_success_timestamp_seconds{integration="loja-estoque"}',
         'ponte_events_in_total{topic="ponte.orders"}',
         'ponte_events_out_total{topic="ponte.orders", type="order.placed"}',
         'ponte_events_out_total{topic="ponte.deliveries", type="orders/create"}',
