@@ -156,7 +156,9 @@ def test_an_order_held_up_by_the_erp_shows_in_lag_and_freshness(
     assert worker.metric("ponte_measured_timestamp_seconds") > 0
 
 
-def test_a_stock_push_is_timestamped_for_its_integration(stack: Stack, worker: Worker) -> None:
+def test_a_stock_push_is_timestamped_for_its_integration(
+    stack: Stack, worker: Worker, prometheus: Prometheus
+) -> None:
     integration_id = "loja-estoque"
     exports = {"product_export": {"enabled": True}, "stock_export": {"enabled": True}}
     create_integration(stack, worker, integration_id, automations=exports)
@@ -180,6 +182,8 @@ def test_a_stock_push_is_timestamped_for_its_integration(stack: Stack, worker: W
     assert abs(time.time() - wait_until(pushed_at, 60, f"the stock push of {sku}")) < 120
     assert worker.metric("ponte_events_out_total", topic="ponte.outbound", type="stock_export") >= 1
     assert worker.metric("ponte_events_in_total", topic="ponte.outbound") >= 2
+    series = f'ponte_stock_push_last_success_timestamp_seconds{{integration="{integration_id}"}}'
+    wait_until(lambda: prometheus.query(series), 30, f"{series} in Prometheus")
 
 
 def test_prometheus_scrapes_the_worker_and_loads_the_alert_rules(
@@ -206,7 +210,6 @@ def test_prometheus_scrapes_the_worker_and_loads_the_alert_rules(
         'ponte_sink_call_seconds_bucket{sink="erp"}',
         'ponte_order_end_to_end_seconds_count{platform="shopify"}',
         "ponte_measured_timestamp_seconds",
-        'ponte_stock_push_last_success_timestamp_seconds{integration="loja-estoque"}',
         'ponte_events_in_total{topic="ponte.orders"}',
         'ponte_events_out_total{topic="ponte.orders", type="order.placed"}',
         'ponte_events_out_total{topic="ponte.deliveries", type="orders/create"}',
