@@ -40,7 +40,14 @@ def wire_erp_fanout(engine: Engine) -> None:
     @engine.app.agent(engine.topics[ERP_CHANGES], name=AGENT)
     async def fan_out_erp_changes(stream: StreamT[bytes]) -> None:
         async for event in stream.events():
-            await fan_out(engine, event)
+            try:
+                await fan_out(engine, event)
+            except Exception as exc:  # a poison change must not stop the partition behind it
+                log.exception("ERP change could not be fanned out")
+                reason = f"unexpected {type(exc).__name__}: {exc}"
+                await send_to_dead_letter(
+                    engine.topics, ERP_CHANGES, event, reason, type(exc).__name__
+                )
 
 
 async def fan_out(engine: Engine, event: EventT[bytes]) -> None:

@@ -7,6 +7,7 @@ later success for the same entity resolves it. Every command leaves a history en
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 
 from faust.types import EventT, StreamT
@@ -38,6 +39,7 @@ from schemas.history import Step
 from schemas.integration import Integration, IntegrationStatus
 from topics.registry import ERP_CHANGES, OUTBOUND
 
+log = logging.getLogger(__name__)
 AGENT = "platform-sink"
 PUSHES: dict[CommandKind, Callable[[Target, PlatformCommand], Awaitable[Pushed]]] = {
     CommandKind.PRODUCT_EXPORT: push_product,
@@ -78,7 +80,13 @@ async def sink_command(engine: Engine, tables: SinkTables, event: EventT[bytes])
         reason = f"integration {command.integration_id!r} no longer exists"
         await send_to_dead_letter(engine.topics, OUTBOUND, event, reason, "LookupError")
         return
-    outcome = await _carry_out(engine, tables, integration, command)
+    try:
+        outcome = await _carry_out(engine, tables, integration, command)
+    except Exception as exc:  # a poison command must not stop the partition behind it
+        log.exception("command %s could not be carried out", command.command_id)
+        reason = f"unexpected {type(exc).__name__}: {exc}"
+        await send_to_dead_letter(engine.topics, OUTBOUND, event, reason, type(exc).__name__)
+        outcome = "dead_letter"
     EVENTS_PROCESSED.labels(agent=AGENT, type=command.envelope.type, outcome=outcome).inc()
     if outcome == "ok" and command.kind is CommandKind.STOCK_EXPORT:
         STOCK_PUSHED_AT.labels(integration.id, integration.platform).set_to_current_time()

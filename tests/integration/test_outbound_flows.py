@@ -18,6 +18,7 @@ from aiokafka import AIOKafkaProducer
 from connectors.capabilities import Entity
 from connectors.erp.client import ErpClient
 from connectors.erp.settings import ErpSettings
+from connectors.errors import NotFound
 from connectors.urls import PRIVATE_URLS_CONTEXT
 from connectors.vtex.transport import Api
 from engine.erp_changes import erp_envelope
@@ -205,7 +206,10 @@ async def listing(store: PlatformSandbox, platform_id: str, sku: str) -> tuple[i
         path = f"/api/logistics/pvt/inventory/skus/{sku_id}"
         inventory = await client.http.request(Api.LOGISTICS, "GET", path)
         stock = sum(int(b.get("totalQuantity") or 0) for b in inventory["balance"])
-        price = await client.http.request(Api.PRICING, "GET", f"/pricing/prices/{sku_id}")
+        try:
+            price = await client.http.request(Api.PRICING, "GET", f"/pricing/prices/{sku_id}")
+        except NotFound:  # no price sent yet
+            return stock, Decimal("-1")
         return stock, Decimal(str(price["basePrice"]))
     finally:
         await client.aclose()
@@ -558,3 +562,30 @@ def test_the_promotional_price_goes_with_the_regular_one(outbound: Outbound) -> 
         f"the promotional price of {sku} on {platform}",
     )
     assert store.run(variant)["price"] == "100.00", "a promotion is no price drop"
+
+
+def test_an_unreadable_command_goes_to_the_dead_letter_and_the_flow_goes_on(
+    outbound: Outbound,
+) -> None:
+    platform = "nuvemshop"
+    sku, platform_id = exported(outbound, platform, "POISON", "Lanterna")
+    key = f"{outbound.integration(platform)}:stock:{sku}".encode()
+
+    async def poison() -> None:
+        producer = AIOKafkaProducer(bootstrap_servers=outbound.stack.bootstrap)
+        await producer.start()
+        try:
+            topic = f"{outbound.stack.namespace}.ponte.outbound"
+            await producer.send_and_wait(topic, key=key, value=b'{"kind": "stock_export"}')
+        finally:
+            await producer.stop()
+
+    asyncio.run(poison())
+    dead = wait_until(
+        lambda: [r for r in outbound.topic("outbound.dlq") if r["key"] == key.decode()],
+        60,
+        "the unreadable command in the dead letter topic",
+    )
+    assert "not a platform command" in dead[0]["reason"]
+    outbound.in_erp(lambda erp: erp.stock.set_stock_balance(sku, "1", 7))
+    wait_listing(outbound, platform, platform_id, sku, stock=expected_stock(platform, 7, 0))
