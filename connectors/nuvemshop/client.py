@@ -73,7 +73,7 @@ SCOPE_PROBES = {"/products": "read_products", "/orders": "read_orders"}
 needs (403) from a working one."""
 
 
-NOTIFIED_EVENTS = ("order/created",)
+NOTIFIED_EVENTS = ("order/created", "order/paid", "order/cancelled")
 """The webhook events the engine registers for an integration (the ones it acts on)."""
 
 

@@ -49,7 +49,7 @@ __all__ = [
 ]
 
 
-NOTIFIED_TOPICS = ("orders/create",)
+NOTIFIED_TOPICS = ("orders/create", "orders/paid", "orders/cancelled")
 """The webhook topics the engine subscribes to for an integration (the ones it translates)."""
 
 

@@ -14,7 +14,7 @@ from connectors.vtex.settings import VtexSettings
 from connectors.vtex.transport import Api, VtexHttp
 
 HOOK_PATH = "/api/orders/hook/config"
-HOOK_STATES = ("ready-for-handling",)
+HOOK_STATES = ("ready-for-handling", "payment-approved", "canceled")
 """Orders entering the handling workflow: paid and approved, ready for the ERP."""
 
 

@@ -13,11 +13,14 @@ from typing import Any
 import pytest
 
 from connectors.capabilities import Entity
+from connectors.nuvemshop.client import NOTIFIED_EVENTS
 from connectors.registry import PLATFORMS
+from connectors.shopify.client import NOTIFIED_TOPICS
 from schemas.stock import StockLevel
 
 ADDRESS = "https://ponte.example.com.br/webhooks/{platform}/loja-demo"
 OTHER = "https://outro.example.com.br/webhooks"
+NOTIFIED = {"shopify": NOTIFIED_TOPICS, "nuvemshop": NOTIFIED_EVENTS}
 
 
 @pytest.fixture(params=["shopify", "nuvemshop"])
@@ -41,11 +44,13 @@ async def test_registering_twice_subscribes_once_and_removal_spares_other_addres
     address = ADDRESS.format(platform=platform)
     await kit.subscribe(OTHER)  # someone else's subscription on the same store
 
-    assert await client.subscribe_notifications(address) == 1
+    topics = len(NOTIFIED[platform])  # new orders, payments and cancellations
+    assert await client.subscribe_notifications(address) == topics
     assert await client.subscribe_notifications(address) == 0
-    assert await client.unsubscribe_notifications(address) == 1
+    assert await client.unsubscribe_notifications(address) == topics
     assert await client.unsubscribe_notifications(address) == 0
-    assert await client.subscribe_notifications(OTHER) == 0  # still there, untouched
+    # the other address's new-order subscription is still there, untouched
+    assert await client.subscribe_notifications(OTHER) == topics - 1
 
 
 @pytest.mark.parametrize("running", ["shopify", "nuvemshop", "tray"], indirect=True)

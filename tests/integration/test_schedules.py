@@ -16,6 +16,7 @@ from connectors.capabilities import Entity
 from connectors.erp.client import ErpClient
 from connectors.erp.settings import ErpSettings
 from connectors.errors import NotFound
+from connectors.shopify.client import NOTIFIED_TOPICS
 from connectors.urls import PRIVATE_URLS_CONTEXT
 from connectors.vtex.hook_subscription import HOOK_PATH
 from connectors.vtex.transport import Api
@@ -278,8 +279,12 @@ def test_the_webhooks_switch_registers_and_removes_shopify_notifications(
     address = f"{worker.url}/webhooks/shopify/loja-webhooks"
     create_shop(stack, worker, "loja-webhooks", {**IMPORT_ON, "webhooks": {"enabled": True}})
 
-    registered = wait_until(lambda: shopify_webhooks(stack, address), 30, "the subscription")
-    assert [w["topic"] for w in registered] == ["orders/create"]
+    def all_registered() -> list[dict[str, Any]]:
+        hooks = shopify_webhooks(stack, address)
+        return hooks if len(hooks) == len(NOTIFIED_TOPICS) else []
+
+    registered = wait_until(all_registered, 30, "the subscriptions")
+    assert sorted(w["topic"] for w in registered) == sorted(NOTIFIED_TOPICS)
     order = place_order(stack, sku="HOOK-1")
     wait_until(lambda: erp_orders(stack, order["name"]), 30, "the notified order in the ERP")
 
