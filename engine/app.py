@@ -14,6 +14,7 @@ from engine.config_changes import save_integration
 from engine.context import Engine, Views
 from engine.group import reshare_budgets
 from engine.integrations import url_policy
+from engine.liveness import Liveness, wire_liveness
 from engine.platform_clients import PlatformClients
 from engine.registry import IntegrationRegistry
 from engine.sealing import CredentialSealer
@@ -84,6 +85,7 @@ def create_engine(settings: EngineSettings) -> Engine:
                     "base_url": settings.erp_base_url,
                     "api_token": settings.erp_token,
                     "requests_per_second": settings.erp_requests_per_second,
+                    "timeout_seconds": settings.erp_timeout_seconds,
                 },
                 context=url_policy(settings.allow_private_urls),
             )
@@ -91,9 +93,10 @@ def create_engine(settings: EngineSettings) -> Engine:
         views=views,
     )
     wire_agents(engine)
+    liveness = wire_liveness(engine)
     app.on_before_shutdown.connect(_closing(engine))
     app.on_rebalance_complete.connect(_resharing(settings))
-    _wire_web(engine)
+    _wire_web(engine, liveness)
     return engine
 
 
@@ -123,7 +126,7 @@ def _resharing(settings: EngineSettings) -> Any:
     return reshare
 
 
-def _wire_web(engine: Engine) -> None:
+def _wire_web(engine: Engine, liveness: Liveness | None = None) -> None:
     page = engine.app.page
     answer_api_errors_as_json(engine.app.web)
     page("/webhooks/erp/{integration_id}")(erp_webhook_view(engine))
@@ -153,6 +156,6 @@ def _wire_web(engine: Engine) -> None:
     page(OPENAPI_PATH)(openapi_view(engine))
     for path, view in ui_views(engine).items():
         page(path)(view)
-    metrics, health = ops_views(engine)
+    metrics, health = ops_views(engine, liveness)
     page("/metrics")(metrics)
     page("/health")(health)

@@ -110,3 +110,20 @@ MEASURED_AT = Gauge(
     "ponte_measured_timestamp_seconds",
     "When this worker last measured the gauges above (Unix time); stale means the timer stopped.",
 )
+
+# Measured every few seconds by engine.liveness on each worker, for the agents it runs.
+AGENT_STALLED = Gauge(
+    "ponte_agent_stalled",
+    "1 while the agent has lag on this worker's partitions and finished nothing for the bound.",
+    ["agent"],
+)
+AGENT_IDLE = Gauge(
+    "ponte_agent_idle_seconds",
+    "Seconds since the agent last finished an event, while it has lag (0: nothing waits).",
+    ["agent"],
+)
+AGENT_LAG = Gauge(
+    "ponte_agent_lag",
+    "Records of the agent's partitions on this worker past the next one it would process.",
+    ["agent"],
+)

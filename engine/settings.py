@@ -94,6 +94,15 @@ class EngineSettings(BaseModel):
         description="Hash of the operator's password (`ponte hash-password`); unset: no sign-in.",
     )
     session_hours: float = Field(12.0, gt=0, le=720, description="How long a sign-in lasts.")
+    stall_seconds: float = Field(
+        120.0,
+        gt=0,
+        description=(
+            "An agent idle this long while its partitions have lag is reported stalled on "
+            "/health; at 1.5 times this, the worker exits (70) to be restarted."
+        ),
+    )
+    erp_timeout_seconds: float = Field(10.0, gt=0, description="Per-request ERP timeout.")
     fault_point: str | None = Field(
         None, description="Test-only: a named point where the worker kills itself."
     )

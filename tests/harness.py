@@ -13,7 +13,8 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -235,6 +236,17 @@ class Stack:
         for process in reversed(self.processes):
             process.stop()
         delete_namespace_topics(self.bootstrap, self.namespace)
+
+
+@contextmanager
+def running_stack(bootstrap: str, workdir: Path, **options: Any) -> Iterator[Stack]:
+    """A Stack with its sandboxes started, stopped (workers too) and its topics deleted after."""
+    stack = Stack(bootstrap, workdir, **options)
+    try:
+        stack.start_sandboxes()
+        yield stack
+    finally:
+        stack.stop()
 
 
 @dataclass

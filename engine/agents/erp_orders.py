@@ -40,6 +40,7 @@ from engine.context import Engine
 from engine.dead_letters import send_to_dead_letter
 from engine.failures import MappingMissing, park_failure
 from engine.gate import Verdict, hold_event, verdict
+from engine.liveness import injected_hang
 from engine.mapped import pedido_for
 from engine.metrics import END_TO_END, EVENTS_PROCESSED, RETRIES, SINK_CALLS, SINK_LATENCY
 from engine.retry import call_with_retries
@@ -72,6 +73,8 @@ def wire_erp_orders(engine: Engine) -> None:
 
 
 async def sink_one(engine: Engine, tables: OrderTables, event: EventT[bytes]) -> None:
+    if engine.settings.fault_point:
+        await injected_hang(engine, AGENT)
     try:
         envelope = decode(EventEnvelope, event.value)
     except (ValidationError, ValueError) as exc:

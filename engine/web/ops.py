@@ -6,9 +6,10 @@ from faust.web import Request, Response, View
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from engine.context import Engine
+from engine.liveness import Liveness
 
 
-def ops_views(engine: Engine) -> tuple[type[View], type[View]]:
+def ops_views(engine: Engine, liveness: Liveness | None = None) -> tuple[type[View], type[View]]:
     class Metrics(View):
         async def get(self, request: Request) -> Response:
             return self.bytes(generate_latest(), content_type=CONTENT_TYPE_LATEST.split(";")[0])
@@ -16,10 +17,13 @@ def ops_views(engine: Engine) -> tuple[type[View], type[View]]:
     class Health(View):
         async def get(self, request: Request) -> Response:
             ready = engine.registry.caught_up and not engine.app.rebalancing
-            body = {
-                "status": "ok" if ready else "starting",
+            stalls = liveness.stalls if liveness is not None else []
+            body: dict[str, object] = {
+                "status": "degraded" if stalls else "ok" if ready else "starting",
                 "integrations": len(engine.registry.all()),
             }
-            return self.json(body, status=200 if ready else 503)
+            if stalls:
+                body["stalled_agents"] = [stall.as_json() for stall in stalls]
+            return self.json(body, status=200 if ready and not stalls else 503)
 
     return Metrics, Health

@@ -1,0 +1,276 @@
+"""Liveness: an agent that stopped consuming while its partitions have lag is found, reported
+on /health and in metrics, and recovered by restarting its worker.
+
+    AgentProgress     per agent: when it last finished an event, the event in hand, the next
+                      offset of each partition (kept by a Faust sensor, a few stores per event)
+    stalled_partitions  pure: the agent's partitions with lag once it has been idle for the bound
+    Liveness          a timer every few seconds: publishes the gauges, answers /health; once a
+                      stall has lasted ``RECOVER_FACTOR`` times the bound, exits the worker (70)
+    loop watchdog     a thread that exits the worker when the event loop itself stops turning
+                      (a blocking call), which no timer could notice
+
+Why the worker exits rather than restarting the agent's actor in place: cancelling a Faust
+actor closes its stream's generator, whose ``finally`` acks the event in hand, so the offset
+would be committed past an event that was never processed (the silent loss Faust users
+report). ``os._exit`` commits nothing more: every committed offset belongs to a processed event
+(Faust commits contiguous acked offsets only), the group hands the partitions to another worker
+or the supervisor restarts this one, and processing resumes at the hung event. Sinks dedupe
+(links, ERP lookup by platform number), so an event processed twice has one effect.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from faust.sensors import Sensor
+from faust.types import TP, EventT, StreamT
+
+from engine.context import Engine
+from engine.metrics import AGENT_IDLE, AGENT_LAG, AGENT_STALLED
+
+log = logging.getLogger(__name__)
+EXIT_STALLED = 70  # EX_SOFTWARE: a supervisor restarts the worker, the group reassigns meanwhile
+RECOVER_FACTOR = 1.5
+HANG_FAULT_PREFIX = "hang:"
+
+
+@dataclass
+class AgentProgress:
+    """What one agent's stream did last on this worker (monotonic seconds)."""
+
+    topics: frozenset[str]
+    since: float  # the last finished event, or when the agent got its current partitions
+    in_hand: tuple[TP, int] | None = None
+    next_offsets: dict[TP, int] = field(default_factory=dict)
+
+    def started(self, tp: TP, offset: int) -> None:
+        self.in_hand = (tp, offset)
+
+    def finished(self, tp: TP, offset: int, now: float) -> None:
+        self.in_hand = None
+        self.since = now
+        self.next_offsets[tp] = offset + 1
+
+
+@dataclass(frozen=True)
+class PartitionLag:
+    topic: str
+    partition: int
+    lag: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"topic": self.topic, "partition": self.partition, "lag": self.lag}
+
+
+@dataclass(frozen=True)
+class Stall:
+    """An agent with lag on its partitions that has processed nothing for ``idle_seconds``."""
+
+    agent: str
+    idle_seconds: float
+    partitions: tuple[PartitionLag, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "agent": self.agent,
+            "idle_seconds": round(self.idle_seconds, 1),
+            "lag": sum(p.lag for p in self.partitions),
+            "partitions": [p.as_json() for p in self.partitions],
+        }
+
+
+def partition_lags(
+    progress: AgentProgress,
+    assigned: Iterable[TP],
+    highwater: Mapping[TP, int | None],
+    position: Mapping[TP, int | None],
+) -> list[PartitionLag]:
+    """Lag of each of the agent's assigned partitions: records past the next one to process
+    (the one after the last finished, else the fetch position; the event in hand counts)."""
+    lags = []
+    for tp in assigned:
+        if tp.topic not in progress.topics:
+            continue
+        end = highwater.get(tp)
+        next_offset = progress.next_offsets.get(tp, position.get(tp))
+        if progress.in_hand is not None and progress.in_hand[0] == tp:
+            next_offset = progress.in_hand[1]
+        if end is None or next_offset is None or end <= next_offset:
+            continue
+        lags.append(PartitionLag(tp.topic, tp.partition, end - next_offset))
+    return sorted(lags, key=lambda p: (p.topic, p.partition))
+
+
+def stall_of(
+    agent: str, progress: AgentProgress, lags: list[PartitionLag], now: float, bound: float
+) -> Stall | None:
+    idle = now - progress.since
+    if idle < bound or not lags:
+        return None
+    return Stall(agent, idle, tuple(lags))
+
+
+class ProgressSensor(Sensor):
+    """Keeps each agent's AgentProgress from its stream's events (streams carry the agent name)."""
+
+    def __init__(self, agents: Mapping[str, AgentProgress], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._agents = agents
+
+    def on_stream_event_in(
+        self, tp: TP, offset: int, stream: StreamT[Any], event: EventT[Any]
+    ) -> dict[Any, Any] | None:
+        progress = self._agents.get(stream.prefix)
+        if progress is not None:
+            progress.started(tp, offset)
+        return None
+
+    def on_stream_event_out(
+        self,
+        tp: TP,
+        offset: int,
+        stream: StreamT[Any],
+        event: EventT[Any],
+        state: dict[Any, Any] | None = None,
+    ) -> None:
+        progress = self._agents.get(stream.prefix)
+        if progress is not None:
+            progress.finished(tp, offset, time.monotonic())
+
+
+class Liveness:
+    """The stalled agents of this worker, measured every ``check_seconds``."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.bound = engine.settings.stall_seconds
+        self.check_seconds = max(1.0, min(5.0, self.bound / 4))
+        self.agents: dict[str, AgentProgress] = {}
+        self.stalls: list[Stall] = []
+        self.heartbeat = time.monotonic()
+        self._assigned: frozenset[TP] = frozenset()
+        self._watchdog: threading.Thread | None = None
+
+    def watch(self) -> None:
+        """Know every agent and its topics (the app's agents exist once they are wired)."""
+        now = time.monotonic()
+        for name, agent in self.engine.app.agents.items():
+            topics = frozenset(getattr(agent.channel, "topics", ()) or ())
+            self.agents.setdefault(name, AgentProgress(topics, now))
+
+    async def check(self) -> None:
+        """Measure every agent; exit the worker once a stall outlived the recovery bound."""
+        self._start_watchdog()
+        consumer = self.engine.app.consumer
+        assigned = frozenset(consumer.assignment())
+        now = time.monotonic()
+        if assigned != self._assigned:
+            self._assigned = assigned
+            for progress in self.agents.values():  # new partitions: their wait starts now
+                progress.since = max(progress.since, now)
+        watched = [tp for tp in assigned if any(tp.topic in p.topics for p in self.agents.values())]
+        highwater = {tp: consumer.highwater(tp) for tp in watched}
+        position = await self._positions(watched)
+        self.stalls = self._measure(watched, highwater, position, time.monotonic())
+        for stall in self.stalls:
+            if stall.idle_seconds >= self.bound * RECOVER_FACTOR:
+                exit_stalled(f"agent {stall.agent} stalled: {stall.as_json()}")
+
+    async def _positions(self, watched: list[TP]) -> dict[TP, int | None]:
+        """Fetch positions; none (no lag counted from them) if the consumer cannot say soon."""
+        consumer = self.engine.app.consumer
+        try:
+            found = await asyncio.wait_for(
+                asyncio.gather(*(consumer.position(tp) for tp in watched)), self.check_seconds
+            )
+        except TimeoutError:
+            return {}
+        return dict(zip(watched, found, strict=True))
+
+    def _measure(
+        self,
+        watched: list[TP],
+        highwater: Mapping[TP, int | None],
+        position: Mapping[TP, int | None],
+        now: float,
+    ) -> list[Stall]:
+        stalls = []
+        for name, progress in self.agents.items():
+            lags = partition_lags(progress, watched, highwater, position)
+            stall = stall_of(name, progress, lags, now, self.bound)
+            AGENT_LAG.labels(agent=name).set(sum(p.lag for p in lags))
+            AGENT_IDLE.labels(agent=name).set(now - progress.since if lags else 0.0)
+            AGENT_STALLED.labels(agent=name).set(1.0 if stall else 0.0)
+            if stall is not None:
+                stalls.append(stall)
+        if stalls:
+            log.warning("stalled agents: %s", [s.as_json() for s in stalls])
+        return stalls
+
+    def _start_watchdog(self) -> None:
+        if self._watchdog is None:
+            loop = asyncio.get_running_loop()
+            self._watchdog = threading.Thread(
+                target=self._watch_loop, args=(loop,), name="liveness-watchdog", daemon=True
+            )
+            self._watchdog.start()
+
+    def _beat(self) -> None:
+        self.heartbeat = time.monotonic()
+
+    def _watch_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Asks the loop for a beat every few seconds; a loop that answers none is blocked."""
+        limit = max(self.bound * RECOVER_FACTOR, self.check_seconds * 3)
+        while True:
+            try:
+                loop.call_soon_threadsafe(self._beat)
+            except RuntimeError:  # the loop closed: the worker is shutting down
+                return
+            time.sleep(self.check_seconds)
+            blocked = time.monotonic() - self.heartbeat
+            if blocked > limit and loop.is_running():
+                exit_stalled(f"the event loop has not turned for {blocked:.0f}s")
+
+
+def exit_stalled(reason: str) -> None:
+    """Leave at once: no shutdown path may ack the event in hand (see the module docstring)."""
+    log.error("liveness: %s; exiting with %d so the worker is restarted", reason, EXIT_STALLED)
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    sys.stderr.flush()
+    os._exit(EXIT_STALLED)
+
+
+_hung: set[str] = set()
+
+
+async def injected_hang(engine: Engine, agent: str) -> None:
+    """Test-only (PONTE_FAULT_POINT=hang:<agent>): the agent's first event never finishes."""
+    if engine.settings.fault_point == HANG_FAULT_PREFIX + agent and agent not in _hung:
+        _hung.add(agent)
+        log.warning("fault point: agent %s hangs on this event", agent)
+        await asyncio.Event().wait()
+
+
+def wire_liveness(engine: Engine) -> Liveness:
+    """The liveness check of this worker's agents (call after the agents are wired)."""
+    liveness = Liveness(engine)
+    liveness.watch()
+    engine.app.sensors.add(ProgressSensor(liveness.agents))
+
+    @engine.app.timer(liveness.check_seconds, name="liveness")  # type: ignore[untyped-decorator]
+    async def check_liveness() -> None:
+        try:
+            await liveness.check()
+        except Exception:  # a failed measurement must not stop the worker; the next one retries
+            log.exception("could not check the agents' liveness")
+
+    return liveness
