@@ -60,7 +60,7 @@ class Operation:
     body_optional: bool = False
     errors: tuple[int, ...] = ()
     query: tuple[Query, ...] = ()
-    answered: str = "Done."
+    answered: str = ""
 
     @property
     def path_parameters(self) -> list[str]:

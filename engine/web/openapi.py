@@ -27,6 +27,11 @@ from engine.web.connection_api import ConnectionTest
 OPENAPI_PATH = "/api/v1/openapi.json"
 API_PREFIX = "/api/v1/"
 REF = "#/components/schemas/{model}"
+SUCCESS_MEANINGS = {
+    200: "Done: the record as it is now.",
+    201: "Created: the new record (or version).",
+    202: "Accepted: it goes on in the background; follow it through the job answered.",
+}
 ERROR_MEANINGS = {
     400: "Bad request: malformed JSON, or a body or parameter that is not valid (the fields "
     "at fault are named).",
@@ -106,7 +111,10 @@ def _parameters(op: Operation) -> list[dict[str, Any]]:
 
 def _responses(op: Operation, answer_ref: dict[str, Any]) -> dict[str, Any]:
     responses: dict[str, Any] = {
-        str(op.status): {"description": op.answered, "content": _json(answer_ref)}
+        str(op.status): {
+            "description": op.answered or SUCCESS_MEANINGS[op.status],
+            "content": _json(answer_ref),
+        }
     }
     for status in op.error_statuses:
         responses[str(status)] = {
