@@ -19,6 +19,7 @@ from connectors.capabilities import Entity
 from connectors.erp.client import ErpClient
 from connectors.erp.settings import ErpSettings
 from connectors.errors import NotFound
+from connectors.nuvemshop.transport import RATE_LIMIT_RETRIES
 from connectors.urls import PRIVATE_URLS_CONTEXT
 from connectors.vtex.transport import Api
 from engine.erp_changes import erp_envelope
@@ -589,3 +590,29 @@ def test_an_unreadable_command_goes_to_the_dead_letter_and_the_flow_goes_on(
     assert "not a platform command" in dead[0]["reason"]
     outbound.in_erp(lambda erp: erp.stock.set_stock_balance(sku, "1", 7))
     wait_listing(outbound, platform, platform_id, sku, stock=expected_stock(platform, 7, 0))
+
+
+def test_a_rate_limited_push_is_retried_after_the_platforms_wait(outbound: Outbound) -> None:
+    platform = "nuvemshop"
+    sku, platform_id = exported(outbound, platform, "RATE", "Caderno")
+    store = outbound.stores[platform]
+    retries_before = outbound.worker.metric("ponte_retries_total", sink=platform)
+
+    # More 429s in a row than the client rides out itself: the sink's own backoff takes over.
+    store.run(lambda: store.kit.force_rate_limit(RATE_LIMIT_RETRIES + 3, 0.2))
+    outbound.in_erp(lambda erp: erp.stock.set_stock_balance(sku, "1", 5))
+    wanted = expected_stock(platform, 5, 0)
+    wait_until(  # the store is not read meanwhile: its reads would take the 429s
+        lambda: any(
+            h["step"] == "sent" and h["request"] == f"set_stock {sku}={wanted}"
+            for h in outbound.history(platform, f"stock:{sku}")
+        ),
+        60,
+        "the push made through the 429s",
+    )
+    assert outbound.worker.metric("ponte_retries_total", sink=platform) > retries_before
+    wait_listing(outbound, platform, platform_id, sku, stock=wanted)
+    errors = outbound.worker.api(
+        "GET", f"/api/v1/integrations/{outbound.integration(platform)}/errors"
+    ).json()["errors"]
+    assert not [e for e in errors if e["entity_key"] == f"stock:{sku}"], "nothing parked"
