@@ -10,10 +10,13 @@ flow's output topic. With that worker stopped, the bare loop drains the same sou
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+import httpx
 
 from bench.cpu import cpu_seconds
 from bench.flow_baseline import run_baseline
@@ -23,11 +26,12 @@ from bench.flow_stats import exactly_once, ratio_to_baseline, throughput
 from bench.flow_work import Work
 from schemas.codec import decode
 from schemas.integration import Integration
-from tests.harness import Stack, Worker
+from tests.harness import Process, Stack, Worker, free_port, wait_until
 from topics.registry import INTEGRATIONS
 from topics.spec import TopicSpec
 
 ERP_SANDBOX_RATE = 5000.0  # the ERP sandbox's own limit is not what is measured
+STANDARD_PLAN = (2.0, 40)  # Shopify Standard: leak 2 req/s, bucket 40: the sink's real pace
 
 
 @dataclass(frozen=True)
@@ -50,23 +54,37 @@ class Flow:
     while an agent of the flow acts before its integrations view has caught up."""
 
 
-def shopify_access(stack: Stack, requests_per_second: float | None = None) -> dict[str, Any]:
-    access: dict[str, Any] = {
+def start_store(stack: Stack, leak_rate: float, bucket: int) -> str:
+    """A Shopify sandbox process at a plan's real REST limits (the stack's own one is unlimited,
+    and the client takes the limits a store announces); its URL."""
+    port = free_port()
+    args = ["sandbox", "shopify", "--port", str(port), "--db", str(stack.workdir / "store.sqlite3")]
+    args += ["--shop-domain", stack.shop_domain, "--token", stack.shopify_token]
+    args += ["--webhook-secret", stack.webhook_secret]
+    args += ["--leak-rate", str(leak_rate), "--bucket", str(bucket)]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    stack.processes.append(Process("store", args, env, stack.workdir / "store.log").start())
+    url = f"http://127.0.0.1:{port}"
+    wait_until(lambda: httpx.get(f"{url}/_sandbox/health").status_code == 200, 30, "the store")
+    return url
+
+
+def shopify_access(stack: Stack, store_url: str) -> dict[str, Any]:
+    return {
         "shop_domain": stack.shop_domain,
         "admin_api_token": stack.shopify_token,
         "webhook_secret": stack.webhook_secret,
-        "base_url": stack.shopify_url,
+        "base_url": store_url,
     }
-    if requests_per_second is not None:
-        access["requests_per_second"] = requests_per_second
-    return access
 
 
-def create_integrations(stack: Stack, worker: Worker, bodies: list[dict[str, Any]]) -> None:
+def create_integrations(
+    stack: Stack, worker: Worker, bodies: list[dict[str, Any]], store_url: str
+) -> None:
     for body in bodies:
         full = {"platform": "shopify", "name": f"Bench {body['id']}"} | body
         response = worker.api(
-            "POST", "/api/v1/integrations", json=full | {"access": shopify_access(stack)}
+            "POST", "/api/v1/integrations", json=full | {"access": shopify_access(stack, store_url)}
         )
         if response.status_code != 201:
             raise RuntimeError(f"creating {body['id']}: {response.status_code} {response.text}")
@@ -89,8 +107,9 @@ def measure_flow(
 ) -> dict[str, Any]:
     """The engine's figures for ``flow`` and the baseline's on the same records."""
     stack.start_sandboxes(erp_rate=ERP_SANDBOX_RATE)
+    store_url = start_store(stack, *STANDARD_PLAN)
     setup = stack.start_worker(name=f"{flow.name}-setup")
-    create_integrations(stack, setup, flow.integrations)
+    create_integrations(stack, setup, flow.integrations, store_url)
     setup.process.stop()
     integrations = saved_integrations(stack)
     expected = flow.expected(records, [i.id for i in integrations])

@@ -36,7 +36,8 @@ def _freshness_rows(fresh: dict[str, Any]) -> list[str]:
     return [
         f"freshness: {fresh['what']}",
         f"  {fresh['changes']} changes at {fresh['rate_per_s']}/s over {fresh['skus']} SKUs"
-        f" (store limit {fresh['platform_requests_per_second']} req/s)",
+        f" (store: {fresh['store_plan']['leak_rate_per_s']} req/s, bucket"
+        f" {fresh['store_plan']['bucket']})",
         f"  latency ms: {figures}",
         f"  never shown {fresh['never_shown']}, refused by the ERP {fresh['refused_by_erp']}",
     ]

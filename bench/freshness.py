@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 import orjson
 
-from bench.flow_engine import shopify_access
+from bench.flow_engine import shopify_access, start_store
 from bench.schedule import open_loop
 from bench.stats import distribution
 from connectors.erp.client import ErpClient
@@ -33,7 +33,7 @@ from tests.harness import Stack, Worker
 
 INTEGRATION_ID = "bench-fresh"
 PUSH_SECRET = "bench-erp-push-secret"
-PLUS_REQUESTS_PER_SECOND = 20.0  # Shopify Plus REST leak rate: one set_stock call per change
+PLUS_PLAN = (20.0, 40)  # Shopify Plus REST leak rate (its bucket size is unconfirmed: 40)
 POLL_S = 0.025
 API = "/admin/api/2026-04"
 
@@ -70,15 +70,18 @@ def erp_client(stack: Stack) -> ErpClient:
     return ErpClient(settings)
 
 
-def seed_store(stack: Stack, skus: list[str]) -> dict[int, str]:
-    """One product per SKU in the Shopify sandbox; its inventory item id -> SKU."""
+def seed_store(stack: Stack, store_url: str, skus: list[str]) -> dict[int, str]:
+    """One product per SKU in the store (at its plan's pace); its inventory item id -> SKU."""
     items: dict[int, str] = {}
     headers = {"X-Shopify-Access-Token": stack.shopify_token}
-    with httpx.Client(base_url=f"{stack.shopify_url}{API}", headers=headers, timeout=30) as http:
+    with httpx.Client(base_url=f"{store_url}{API}", headers=headers, timeout=30) as http:
         for sku in skus:
             variant = {"sku": sku, "price": "59.90", "inventory_management": "shopify"}
             body = {"product": {"title": f"Caneca {sku}", "variants": [variant]}}
             answer = http.post("/products.json", json=body)
+            while answer.status_code == 429:
+                time.sleep(float(answer.headers.get("Retry-After", "1")))
+                answer = http.post("/products.json", json=body)
             answer.raise_for_status()
             items[int(answer.json()["product"]["variants"][0]["inventory_item_id"])] = sku
     return items
@@ -87,8 +90,9 @@ def seed_store(stack: Stack, skus: list[str]) -> dict[int, str]:
 def start_freshness_stack(stack: Stack, skus: list[str]) -> tuple[Worker, dict[int, str]]:
     """Sandboxes, the worker (ERP push on), the SKUs on both sides and the integration."""
     stack.start_sandboxes()
+    store_url = start_store(stack, *PLUS_PLAN)
     worker = stack.start_worker(name="fresh", PONTE_ERP_WEBHOOK_SECRET=PUSH_SECRET)
-    items = seed_store(stack, skus)
+    items = seed_store(stack, store_url, skus)
 
     async def seed_erp() -> None:
         async with erp_client(stack) as erp:
@@ -101,7 +105,7 @@ def start_freshness_stack(stack: Stack, skus: list[str]) -> tuple[Worker, dict[i
         "id": INTEGRATION_ID,
         "platform": "shopify",
         "name": "Bench freshness",
-        "access": shopify_access(stack, PLUS_REQUESTS_PER_SECOND),
+        "access": shopify_access(stack, store_url),
         "automations": {"stock_export": {"enabled": True}},
     }
     response = worker.api("POST", "/api/v1/integrations", json=body)
@@ -144,7 +148,7 @@ async def measure_freshness(
     stack: Stack, items: dict[int, str], rate: float, seconds: float, timeout: float
 ) -> dict[str, Any]:
     """Warm up (each SKU once, unmeasured), then ``rate`` changes/s for ``seconds``."""
-    skus, db = sorted(items.values()), stack.workdir / "shopify.sqlite3"
+    skus, db = sorted(items.values()), stack.workdir / "store.sqlite3"
     async with erp_client(stack) as erp:
         await _settle(erp, db, items, skus, first_quantity=1, timeout=timeout)
         changes, stop = Changes(), asyncio.Event()
@@ -173,7 +177,7 @@ async def measure_freshness(
         "never_shown": changes.outstanding(),
         "latency_ms": distribution(changes.latencies_ms),
         "send_lateness_ms": distribution(lateness),
-        "platform_requests_per_second": PLUS_REQUESTS_PER_SECOND,
+        "store_plan": {"leak_rate_per_s": PLUS_PLAN[0], "bucket": PLUS_PLAN[1]},
     }
 
 
