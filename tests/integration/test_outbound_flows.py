@@ -16,12 +16,14 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from connectors.capabilities import Entity
+from connectors.contract import CheckOutcome
 from connectors.erp.client import ErpClient
 from connectors.erp.settings import ErpSettings
 from connectors.errors import NotFound
 from connectors.nuvemshop.transport import RATE_LIMIT_RETRIES
 from connectors.urls import PRIVATE_URLS_CONTEXT
 from connectors.vtex.transport import Api
+from engine.demo.store import access_fields
 from engine.erp_changes import erp_envelope
 from schemas.codec import encode
 from schemas.events import StockChanged
@@ -616,3 +618,50 @@ def test_a_rate_limited_push_is_retried_after_the_platforms_wait(outbound: Outbo
         "GET", f"/api/v1/integrations/{outbound.integration(platform)}/errors"
     ).json()["errors"]
     assert not [e for e in errors if e["entity_key"] == f"stock:{sku}"], "nothing parked"
+
+
+def test_a_refused_token_parks_the_push_and_flags_the_integration(outbound: Outbound) -> None:
+    store = outbound.stores["nuvemshop"]
+
+    async def revoked_access() -> dict[str, Any]:
+        return access_fields(store.kit.failing_settings(CheckOutcome.BAD_CREDENTIALS))
+
+    integration_id = "out-revoked"
+    answer = outbound.worker.api(
+        "POST",
+        "/api/v1/integrations",
+        json={
+            "id": integration_id,
+            "platform": "nuvemshop",
+            "name": "Loja com token revogado",
+            "access": store.run(revoked_access),
+            "automations": {"stock_export": {"enabled": True}},
+        },
+    )
+    assert answer.status_code == 201, answer.text
+    sku, _ = exported(outbound, "nuvemshop", "AUTH", "Estojo")
+    outbound.in_erp(lambda erp: erp.stock.set_stock_balance(sku, "1", 4))
+
+    def flagged() -> dict[str, Any] | None:
+        found = outbound.worker.api("GET", f"/api/v1/integrations/{integration_id}").json()
+        return found if found["status"] == "error" else None
+
+    integration = wait_until(flagged, 60, "the integration flagged by the refused token")
+    assert integration["status_reason"]
+    errors = outbound.worker.api("GET", f"/api/v1/integrations/{integration_id}/errors")
+    [parked] = [e for e in errors.json()["errors"] if e["entity_key"] == f"stock:{sku}"]
+    assert parked["error_class"] == "auth"
+    assert "not-the-token" not in errors.text, "the secret never comes back"
+
+    outbound.in_erp(lambda erp: erp.stock.set_stock_balance(sku, "1", 6))
+    wait_until(
+        lambda: any(
+            r["integration_id"] == integration_id
+            and r["envelope"]["type"] == "stock.changed"
+            and r["envelope"]["payload"]["level"]["quantity"] == "6"
+            for r in outbound.topic("held")
+            if r
+        ),
+        60,
+        "later changes held while the integration is in error",
+    )
