@@ -13,6 +13,7 @@ import logging
 from faust.types import EventT, StreamT
 from pydantic import ValidationError
 
+from engine.agents.readiness import views_caught_up
 from engine.context import Engine
 from engine.dead_letters import send_to_dead_letter
 from engine.gate import Verdict, hold_event, verdict
@@ -39,6 +40,7 @@ AGENT = "erp-fanout"
 def wire_erp_fanout(engine: Engine) -> None:
     @engine.app.agent(engine.topics[ERP_CHANGES], name=AGENT)
     async def fan_out_erp_changes(stream: StreamT[bytes]) -> None:
+        await views_caught_up(engine, AGENT)
         async for event in stream.events():
             try:
                 await fan_out(engine, event)

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from connectors.errors import ConnectorError
 from connectors.registry import PLATFORMS
+from engine.agents.readiness import views_caught_up
 from engine.context import Engine
 from engine.dead_letters import send_to_dead_letter
 from engine.failures import MappingMissing, PrerequisiteMissing, park_failure, resolve_parked
@@ -64,6 +65,7 @@ def wire_platform_sink(engine: Engine) -> None:
 
     @engine.app.agent(engine.topics[OUTBOUND], name=AGENT)
     async def push_to_platforms(stream: StreamT[bytes]) -> None:
+        await views_caught_up(engine, AGENT)
         async for event in stream.events():
             await sink_command(engine, tables, event)
 
