@@ -145,6 +145,12 @@ def _with_mapped(product: Product, mapped: Mapped, changes: dict[str, Any]) -> P
         if digits is None:
             raise MappingMissing(f"NCM mapped to {ncm!r}, which is not 8 digits")
         changes["ncm"] = digits
+    category = mapped.get(MappingTarget.CATEGORY)
+    if category is not None:  # the most specific category: where the platform files it
+        changes["categories"] = [*product.categories, category]
+    brand = mapped.get(MappingTarget.BRAND)
+    if brand is not None:
+        changes["brand"] = brand
     if mapped.attributes:
         kept = [spec for spec in product.specifications if spec.name not in mapped.attributes]
         added = [AttributeValue(name=n, value=v) for n, v in mapped.attributes.items()]

@@ -46,7 +46,13 @@ ORDER_TARGETS = frozenset(
     }
 )
 PRODUCT_TARGETS = frozenset(
-    {MappingTarget.NCM, MappingTarget.EXTRA_DESCRIPTION, MappingTarget.CUSTOM_ATTRIBUTE}
+    {
+        MappingTarget.NCM,
+        MappingTarget.EXTRA_DESCRIPTION,
+        MappingTarget.CUSTOM_ATTRIBUTE,
+        MappingTarget.CATEGORY,
+        MappingTarget.BRAND,
+    }
 )
 _LABELS = {
     MappingTarget.NCM: "NCM",
@@ -55,6 +61,8 @@ _LABELS = {
     MappingTarget.CARRIER: "carrier",
     MappingTarget.ORDER_STATUS: "order status",
     MappingTarget.PAYMENT_METHOD: "payment method",
+    MappingTarget.CATEGORY: "category",
+    MappingTarget.BRAND: "brand",
 }
 _SOURCE_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
 _NCM = re.compile(r"^\d{8}$")

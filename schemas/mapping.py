@@ -1,6 +1,6 @@
 """Mapeamentos: rules between an ERP field and a platform field, for what the standard flow
 does not cover (NCM, extra descriptions, sales channel, carrier, order status, payment method,
-custom attributes)."""
+custom attributes, the platform's category and brand)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ class MappingTarget(StrEnum):
     ORDER_STATUS = "order_status"
     PAYMENT_METHOD = "payment_method"
     CUSTOM_ATTRIBUTE = "custom_attribute"
+    CATEGORY = "category"
+    BRAND = "brand"
 
 
 class ApplyWhen(StrEnum):

@@ -271,3 +271,28 @@ def test_an_import_update_leaves_what_the_erp_owns() -> None:
     assert {"nome", "descricao", "marca"}.isdisjoint(parent)
     assert parent["preco"] == Decimal("59.90")
     assert parent["codigo"] == "CAM"
+
+
+def test_a_category_lookup_files_the_product_under_the_platform_s_category() -> None:
+    rules = [
+        {
+            "id": "vtex-category",
+            "target": "category",
+            "source": "categories.0",
+            "transform": {"kind": "lookup", "table": {"Roupas": "12"}, "default": None},
+            "required": True,
+        },
+        {"id": "brand", "target": "brand", "transform": {"kind": "constant", "value": "Acme"}},
+    ]
+    clothes = PRODUCT.model_copy(update={"categories": ["Roupas"], "brand": None})
+
+    published = product_for_platform(clothes, integration(rules), creating=True)
+
+    assert published.categories == ["Roupas", "12"]
+    assert published.brand == "Acme"
+    with pytest.raises(MappingMissing, match="category"):
+        product_for_platform(
+            clothes.model_copy(update={"categories": ["Brinquedos"]}),
+            integration(rules),
+            creating=True,
+        )
