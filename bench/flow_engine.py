@@ -69,13 +69,20 @@ def start_store(stack: Stack, leak_rate: float, bucket: int) -> str:
     return url
 
 
-def shopify_access(stack: Stack, store_url: str) -> dict[str, Any]:
-    return {
+def shopify_access(
+    stack: Stack, store_url: str, requests_per_second: float | None = None
+) -> dict[str, Any]:
+    """The access fields of the store; ``requests_per_second`` is the plan's leak rate (unset:
+    Standard), which the store's answers do not announce."""
+    access: dict[str, Any] = {
         "shop_domain": stack.shop_domain,
         "admin_api_token": stack.shopify_token,
         "webhook_secret": stack.webhook_secret,
         "base_url": store_url,
     }
+    if requests_per_second is not None:
+        access["requests_per_second"] = requests_per_second
+    return access
 
 
 def create_integrations(

@@ -105,7 +105,7 @@ def start_freshness_stack(stack: Stack, skus: list[str]) -> tuple[Worker, dict[i
         "id": INTEGRATION_ID,
         "platform": "shopify",
         "name": "Bench freshness",
-        "access": shopify_access(stack, store_url),
+        "access": shopify_access(stack, store_url, PLUS_PLAN[0]),
         "automations": {"stock_export": {"enabled": True}},
     }
     response = worker.api("POST", "/api/v1/integrations", json=body)
