@@ -1,9 +1,15 @@
 """Liveness: an agent that stopped consuming while its partitions have lag is found, reported
 on /health and in metrics, and recovered by restarting its worker.
 
-    AgentProgress     per agent: when it last finished an event, the event in hand, the next
-                      offset of each partition (kept by a Faust sensor, a few stores per event)
-    stalled_partitions  pure: the agent's partitions with lag once it has been idle for the bound
+A partition is stalled when it has records past the group's committed offset and that offset
+has not moved for ``stall_seconds``: an agent hung on an event, a partition its consumer stopped
+fetching after a rebalance, and commits that stopped advancing all look like that.
+
+    AgentProgress     per agent: the event in hand and the next offset of each partition (a
+                      Faust sensor, a few stores per event), where no commit exists yet
+    partition_lags,   pure: the agent's lagging partitions; how long each has not moved;
+    advance_clocks,   its stall
+    stall_of
     Liveness          a timer every few seconds: publishes the gauges, answers /health; once a
                       stall has lasted ``RECOVER_FACTOR`` times the bound, exits the worker (70)
     loop watchdog     a thread that exits the worker when the event loop itself stops turning
@@ -62,17 +68,19 @@ class AgentProgress:
 
 @dataclass(frozen=True)
 class PartitionLag:
-    topic: str
-    partition: int
+    """A partition with records past the next one its agent would process."""
+
+    tp: TP
+    next_offset: int
     lag: int
 
     def as_json(self) -> dict[str, Any]:
-        return {"topic": self.topic, "partition": self.partition, "lag": self.lag}
+        return {"topic": self.tp.topic, "partition": self.tp.partition, "lag": self.lag}
 
 
 @dataclass(frozen=True)
 class Stall:
-    """An agent with lag on its partitions that has processed nothing for ``idle_seconds``."""
+    """An agent whose lagging partitions have not moved for ``idle_seconds``."""
 
     agent: str
     idle_seconds: float
@@ -87,35 +95,58 @@ class Stall:
         }
 
 
+Clocks = dict[TP, tuple[int, float]]  # a lagging partition's next offset, and since when
+
+
 def partition_lags(
     progress: AgentProgress,
     assigned: Iterable[TP],
-    highwater: Mapping[TP, int | None],
-    position: Mapping[TP, int | None],
+    ends: Mapping[TP, int | None],
+    committed: Mapping[TP, int | None],
 ) -> list[PartitionLag]:
-    """Lag of each of the agent's assigned partitions: records past the next one to process
-    (the one after the last finished, else the fetch position; the event in hand counts)."""
+    """The agent's assigned partitions with lag. The next offset is the group's committed one
+    (Faust commits processed events only), else the one after the last event finished here,
+    else the event in hand."""
     lags = []
     for tp in assigned:
         if tp.topic not in progress.topics:
             continue
-        end = highwater.get(tp)
-        next_offset = progress.next_offsets.get(tp, position.get(tp))
-        if progress.in_hand is not None and progress.in_hand[0] == tp:
+        next_offset = committed.get(tp)
+        if next_offset is None:
+            next_offset = progress.next_offsets.get(tp)
+        if next_offset is None and progress.in_hand is not None and progress.in_hand[0] == tp:
             next_offset = progress.in_hand[1]
-        if end is None or next_offset is None or end <= next_offset:
-            continue
-        lags.append(PartitionLag(tp.topic, tp.partition, end - next_offset))
-    return sorted(lags, key=lambda p: (p.topic, p.partition))
+        end = ends.get(tp)
+        if end is not None and next_offset is not None and end > next_offset:
+            lags.append(PartitionLag(tp, next_offset, end - next_offset))
+    return sorted(lags, key=lambda p: (p.tp.topic, p.tp.partition))
+
+
+def advance_clocks(clocks: Clocks, lags: Iterable[PartitionLag], now: float) -> Clocks:
+    """Each lagging partition's next offset and since when it has not moved (partitions without
+    lag drop out; a partition that moved starts again from ``now``)."""
+    kept = {}
+    for p in lags:
+        before = clocks.get(p.tp)
+        kept[p.tp] = (
+            before
+            if before is not None and before[0] == p.next_offset
+            else (
+                p.next_offset,
+                now,
+            )
+        )
+    return kept
 
 
 def stall_of(
-    agent: str, progress: AgentProgress, lags: list[PartitionLag], now: float, bound: float
+    agent: str, lags: list[PartitionLag], clocks: Clocks, now: float, bound: float
 ) -> Stall | None:
-    idle = now - progress.since
-    if idle < bound or not lags:
+    """The agent's stall: its lagging partitions that have not moved for ``bound`` seconds."""
+    stuck = [p for p in lags if now - clocks[p.tp][1] >= bound]
+    if not stuck:
         return None
-    return Stall(agent, idle, tuple(lags))
+    return Stall(agent, max(now - clocks[p.tp][1] for p in stuck), tuple(stuck))
 
 
 class ProgressSensor(Sensor):
@@ -156,7 +187,7 @@ class Liveness:
         self.agents: dict[str, AgentProgress] = {}
         self.stalls: list[Stall] = []
         self.heartbeat = time.monotonic()
-        self._assigned: frozenset[TP] = frozenset()
+        self._clocks: Clocks = {}
         self._watchdog: threading.Thread | None = None
 
     def watch(self) -> None:
@@ -170,44 +201,50 @@ class Liveness:
         """Measure every agent; exit the worker once a stall outlived the recovery bound."""
         self._start_watchdog()
         consumer = self.engine.app.consumer
-        assigned = frozenset(consumer.assignment())
-        now = time.monotonic()
-        if assigned != self._assigned:
-            self._assigned = assigned
-            for progress in self.agents.values():  # new partitions: their wait starts now
-                progress.since = max(progress.since, now)
-        watched = [tp for tp in assigned if any(tp.topic in p.topics for p in self.agents.values())]
-        highwater = {tp: consumer.highwater(tp) for tp in watched}
-        position = await self._positions(watched)
-        self.stalls = self._measure(watched, highwater, position, time.monotonic())
+        watched = [
+            tp
+            for tp in consumer.assignment()
+            if any(tp.topic in p.topics for p in self.agents.values())
+        ]
+        ends = await self._end_offsets(watched)
+        # Faust's record of the group's committed offsets, loaded on assignment, kept on commit.
+        committed: Mapping[TP, int | None] = getattr(consumer, "_committed_offset", {})
+        self.stalls = self._measure(watched, ends, committed, time.monotonic())
         for stall in self.stalls:
             if stall.idle_seconds >= self.bound * RECOVER_FACTOR:
                 exit_stalled(f"agent {stall.agent} stalled: {stall.as_json()}")
 
-    async def _positions(self, watched: list[TP]) -> dict[TP, int | None]:
-        """Fetch positions; none (no lag counted from them) if the consumer cannot say soon."""
-        consumer = self.engine.app.consumer
-        try:
-            found = await asyncio.wait_for(
-                asyncio.gather(*(consumer.position(tp) for tp in watched)), self.check_seconds
-            )
-        except TimeoutError:
+    async def _end_offsets(self, watched: list[TP]) -> Mapping[TP, int | None]:
+        """The broker's end offsets; none (no lag counted) if it cannot say soon."""
+        if not watched:
             return {}
-        return dict(zip(watched, found, strict=True))
+        try:
+            return await asyncio.wait_for(
+                self.engine.app.consumer.highwaters(*watched), self.check_seconds
+            )
+        except Exception as exc:  # a broker outage is not a stall: the next check retries
+            log.info("liveness: no end offsets this time (%r)", exc)
+            return {}
 
     def _measure(
         self,
         watched: list[TP],
-        highwater: Mapping[TP, int | None],
-        position: Mapping[TP, int | None],
+        ends: Mapping[TP, int | None],
+        committed: Mapping[TP, int | None],
         now: float,
     ) -> list[Stall]:
         stalls = []
-        for name, progress in self.agents.items():
-            lags = partition_lags(progress, watched, highwater, position)
-            stall = stall_of(name, progress, lags, now, self.bound)
+        every_lag = {
+            name: partition_lags(p, watched, ends, committed) for name, p in self.agents.items()
+        }
+        self._clocks = advance_clocks(
+            self._clocks, (lag for lags in every_lag.values() for lag in lags), now
+        )
+        for name, lags in every_lag.items():
+            stall = stall_of(name, lags, self._clocks, now, self.bound)
+            still = max((now - self._clocks[p.tp][1] for p in lags), default=0.0)
             AGENT_LAG.labels(agent=name).set(sum(p.lag for p in lags))
-            AGENT_IDLE.labels(agent=name).set(now - progress.since if lags else 0.0)
+            AGENT_IDLE.labels(agent=name).set(still)
             AGENT_STALLED.labels(agent=name).set(1.0 if stall else 0.0)
             if stall is not None:
                 stalls.append(stall)

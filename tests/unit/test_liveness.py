@@ -1,52 +1,61 @@
-"""Which partitions of an agent lag, and when an idle agent with lag counts as stalled."""
+"""Which partitions of an agent lag, how long each has not moved, and when that is a stall."""
 
 from __future__ import annotations
 
 from faust.types import TP
 
-from engine.liveness import AgentProgress, PartitionLag, partition_lags, stall_of
+from engine.liveness import AgentProgress, PartitionLag, advance_clocks, partition_lags, stall_of
 
 ORDERS = "ns.orders"
-A, B, OTHER = TP(ORDERS, 0), TP(ORDERS, 1), TP("ns.deliveries", 0)
+A, B, C, OTHER = TP(ORDERS, 0), TP(ORDERS, 1), TP(ORDERS, 2), TP("ns.deliveries", 0)
 
 
-def progress(since: float = 0.0) -> AgentProgress:
-    return AgentProgress(frozenset({ORDERS}), since)
+def progress() -> AgentProgress:
+    return AgentProgress(frozenset({ORDERS}), 0.0)
 
 
-def test_lag_counts_from_the_next_offset_to_process_else_the_fetch_position() -> None:
+def test_lag_counts_from_the_committed_offset_else_what_this_worker_processed() -> None:
     agent = progress()
-    agent.finished(A, 9, now=1.0)  # next to process on A: 10
+    agent.finished(B, 9, now=1.0)  # nothing committed on B yet: next to process is 10
+    agent.started(C, 4)  # the event in hand on C, never committed
 
-    lags = partition_lags(agent, [A, B, OTHER], {A: 15, B: 4, OTHER: 99}, {A: 15, B: 2})
+    lags = partition_lags(
+        agent, [A, B, C, OTHER], {A: 15, B: 12, C: 5, OTHER: 99}, {A: 10, B: None, C: None}
+    )
 
-    assert lags == [PartitionLag(ORDERS, 0, 5), PartitionLag(ORDERS, 1, 2)]
+    assert lags == [PartitionLag(A, 10, 5), PartitionLag(B, 10, 2), PartitionLag(C, 4, 1)]
 
 
-def test_the_event_in_hand_counts_as_lag_even_when_fetched_past() -> None:
+def test_unknown_offsets_and_caught_up_partitions_count_no_lag() -> None:
+    assert partition_lags(progress(), [A, B], {A: None, B: 7}, {A: 3, B: 7}) == []
+
+
+def test_a_partition_that_moves_starts_its_clock_again() -> None:
+    clocks = advance_clocks({}, [PartitionLag(A, 10, 5), PartitionLag(B, 3, 1)], now=100.0)
+    clocks = advance_clocks(clocks, [PartitionLag(A, 10, 9), PartitionLag(B, 4, 1)], now=130.0)
+
+    assert clocks == {A: (10, 100.0), B: (4, 130.0)}
+    assert advance_clocks(clocks, [PartitionLag(B, 4, 1)], now=140.0) == {B: (4, 130.0)}
+
+
+def test_stalled_once_a_lagging_partition_has_not_moved_for_the_bound() -> None:
+    lags = [PartitionLag(A, 10, 5), PartitionLag(B, 4, 1)]
+    clocks = {A: (10, 100.0), B: (4, 125.0)}
+
+    assert stall_of("erp-orders", lags, clocks, now=105.0, bound=10) is None
+    stall = stall_of("erp-orders", lags, clocks, now=130.0, bound=10)
+
+    assert stall is not None and stall.idle_seconds == 30.0
+    assert stall.as_json() == {
+        "agent": "erp-orders",
+        "idle_seconds": 30.0,
+        "lag": 5,
+        "partitions": [{"topic": ORDERS, "partition": 0, "lag": 5}],
+    }
+
+
+def test_finishing_an_event_moves_the_agent_on() -> None:
     agent = progress()
-    agent.started(A, 20)
-
-    assert partition_lags(agent, [A], {A: 21}, {A: 21}) == [PartitionLag(ORDERS, 0, 1)]
-
-
-def test_unknown_offsets_count_no_lag() -> None:
-    assert partition_lags(progress(), [A, B], {A: None}, {}) == []
-
-
-def test_stalled_only_when_idle_past_the_bound_with_lag() -> None:
-    lag = [PartitionLag(ORDERS, 0, 3)]
-    agent = progress(since=100.0)
-
-    assert stall_of("erp-orders", agent, lag, now=105.0, bound=10) is None
-    assert stall_of("erp-orders", agent, [], now=200.0, bound=10) is None
-    stall = stall_of("erp-orders", agent, lag, now=111.0, bound=10)
-    assert stall is not None and stall.as_json()["lag"] == 3
-    assert stall.as_json()["partitions"] == [{"topic": ORDERS, "partition": 0, "lag": 3}]
-
-
-def test_finishing_an_event_resets_the_idle_time() -> None:
-    agent = progress(since=0.0)
     agent.started(A, 4)
     agent.finished(A, 4, now=50.0)
 
