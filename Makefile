@@ -1,4 +1,4 @@
-.PHONY: run test setup lint bench bench-connectors bench-flows clean
+.PHONY: run test setup lint bench bench-orders bench-connectors bench-flows clean
 
 run:  ## set up, then run the demo: broker, sandboxes, engine and a demo order end to end
 	scripts/run.sh
@@ -12,7 +12,10 @@ setup:
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy
 
-bench:  ## latency and throughput against baselines measured in the same run
+bench:  ## every benchmark against baselines of the same run, on a private broker (ARGS=--quick)
+	scripts/setup.sh && .venv/bin/python -m bench.suite $(ARGS)
+
+bench-orders:  ## webhook -> ERP order latency against a bare Kafka round trip
 	scripts/setup.sh && .venv/bin/python -m bench.order_latency
 
 bench-connectors:  ## each connector's client at its platform's real rate limit; order mapping cost

@@ -1,0 +1,163 @@
+"""Catch-up after a large backlog, and two workers against one, on the order-import flow
+(Shopify deliveries -> order.placed on the orders topic, as ``bench.flows`` measures it).
+
+Catch-up: the backlog is written while no worker runs; a worker starts; its rate is the backlog
+over the time from its being ready to its last output record, start-up and all. Scaling: one,
+then two workers (one consumer group, separate data directories) are started and ready before
+the load is written, so the group is settled; their rate is the steady middle of their output.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.cpu import cpu_seconds
+from bench.flow_data import Record, order_deliveries
+from bench.flow_engine import ERP_SANDBOX_RATE, create_integrations
+from bench.flow_kafka import preload, read_written, wait_for_size
+from bench.flow_stats import exactly_once, throughput
+from bench.flow_work import order_identity
+from bench.flows import new_stack
+from bench.suite_figures import share
+from tests.harness import Stack, Worker
+from topics.registry import DELIVERIES, ORDERS
+
+INTEGRATION_ID = "bench-orders"
+ERP_PACE = {"PONTE_ERP_REQUESTS_PER_SECOND": "1"}  # erp-orders after the topic stays out of the way
+
+
+def _prepared(bootstrap: str, workdir: Path, name: str) -> Stack:
+    """A stack in its own namespace with the order integration saved (its setup worker gone)."""
+    stack = new_stack(bootstrap, workdir, name)
+    stack.start_sandboxes(erp_rate=ERP_SANDBOX_RATE)
+    setup = stack.start_worker(f"{name}-setup", None, **ERP_PACE)
+    switches = {"order_import": {"enabled": True}}
+    create_integrations(
+        stack, setup, [{"id": INTEGRATION_ID, "automations": switches}], stack.shopify_url
+    )
+    setup.process.stop()
+    return stack
+
+
+def _output(stack: Stack, records: list[Record], timeout: float) -> dict[str, Any]:
+    """Wait for one order.placed per delivery; the output's rate and exactly-once tally."""
+    orders = ORDERS.named(stack.namespace)
+    deadline = time.monotonic() + timeout
+    asyncio.run(wait_for_size(stack.bootstrap, orders, len(records), deadline))
+    written = asyncio.run(read_written(stack.bootstrap, orders, order_identity))
+    expected = [r.identity for r in records]
+    return {
+        "timestamps_ms": written.timestamps_ms,
+        "figures": throughput(written.timestamps_ms) | exactly_once(expected, written.identities),
+    }
+
+
+def measure_catch_up(
+    bootstrap: str, workdir: Path, backlog: int, steady_per_s: float | None, timeout: float
+) -> dict[str, Any]:
+    """The rate at which a worker started on ``backlog`` deliveries clears them."""
+    stack = _prepared(bootstrap, workdir, "catchup")
+    try:
+        records = order_deliveries(INTEGRATION_ID, stack.shop_domain, backlog)
+        asyncio.run(preload(bootstrap, DELIVERIES.named(stack.namespace), records))
+        worker = stack.start_worker("catchup", None, **ERP_PACE)
+        ready_ms = time.time() * 1000
+        pid = _pid(worker)
+        cpu_before = cpu_seconds(pid)
+        output = _output(stack, records, timeout)
+        cpu = _spent(cpu_before, cpu_seconds(pid))
+    finally:
+        stack.stop()
+    figures, last_ms = output["figures"], max(output["timestamps_ms"], default=ready_ms)
+    seconds = (last_ms - ready_ms) / 1000
+    catch_up = round(figures["records"] / seconds, 1) if seconds > 0 else None
+    steady = steady_per_s or figures["steady_per_s"]
+    return {
+        "what": f"{backlog} order deliveries waiting when the worker starts",
+        "backlog": backlog,
+        "drain": figures,
+        "seconds_from_ready_to_last": round(seconds, 2),
+        "worker_cpu_s": cpu,
+        "catch_up_per_s": catch_up,
+        "steady_per_s": steady,
+        "steady_from": "the mapping phase's engine (middle 90%)"
+        if steady_per_s
+        else "this drain's middle 90%",
+        "catch_up_over_steady": share(catch_up, steady),
+        "namespace": stack.namespace,
+    }
+
+
+def measure_scaling(
+    bootstrap: str, workdir: Path, records_count: int, timeout: float
+) -> dict[str, Any]:
+    one = _scaled(bootstrap, workdir, 1, records_count, timeout)
+    two = _scaled(bootstrap, workdir, 2, records_count, timeout)
+    return {
+        "what": "order deliveries over 12 partitions, one consumer group",
+        "one": one,
+        "two": two,
+        "two_over_one": share(two["steady_per_s"], one["steady_per_s"]),
+        "two_over_one_first_to_last": share(two["per_s"], one["per_s"]),
+    }
+
+
+def _scaled(
+    bootstrap: str, workdir: Path, workers: int, count: int, timeout: float
+) -> dict[str, Any]:
+    stack = _prepared(bootstrap, workdir, f"scale{workers}")
+    try:
+        running = _start_together(stack, workers)
+        for worker in running:
+            worker.wait_ready()  # the group settled after the last join
+        records = order_deliveries(INTEGRATION_ID, stack.shop_domain, count)
+        pids = [_pid(worker) for worker in running]
+        cpu_before = [cpu_seconds(pid) for pid in pids]
+        loaded = time.monotonic()
+        asyncio.run(preload(bootstrap, DELIVERIES.named(stack.namespace), records))
+        load_s = time.monotonic() - loaded
+        output = _output(stack, records, timeout)
+        cpu = [_spent(b, cpu_seconds(p)) for b, p in zip(cpu_before, pids, strict=True)]
+    finally:
+        stack.stop()
+    return output["figures"] | {
+        "workers": workers,
+        "load_per_s": round(count / load_s, 1) if load_s > 0 else None,
+        "worker_cpu_s": cpu,
+        "namespace": stack.namespace,
+    }
+
+
+def _start_together(stack: Stack, count: int) -> list[Worker]:
+    """Start ``count`` workers at once (each waits for its own readiness in a thread)."""
+    started: list[Worker] = []
+    errors: list[BaseException] = []
+
+    def start(n: int) -> None:
+        try:
+            extra = ERP_PACE | {"PONTE_DATA_DIR": str(stack.workdir / f"engine-{n}")}
+            started.append(stack.start_worker(f"scale-{n}", None, **extra))
+        except BaseException as exc:  # reported below, in the caller's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise RuntimeError(f"a worker did not start: {errors[0]!r}")
+    return started
+
+
+def _pid(worker: Worker) -> int:
+    assert worker.process.popen is not None
+    return worker.process.popen.pid
+
+
+def _spent(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else round(after - before, 2)
