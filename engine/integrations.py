@@ -12,12 +12,16 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from connectors.capabilities import ConnectorSpec
 from connectors.urls import PRIVATE_URLS_CONTEXT
 from engine.sealing import CredentialSealer
 from schemas.integration import Automations, ConnectionValue, Integration, IntegrationSettings
+
+# Path segments the screen and the API use beside an integration's id (/plataformas/incluir,
+# /api/v1/integrations/test-connection): an integration with such an id could not be reached.
+RESERVED_IDS = frozenset({"incluir", "test-connection"})
 
 
 class IntegrationCreate(BaseModel):
@@ -31,6 +35,16 @@ class IntegrationCreate(BaseModel):
     access: dict[str, Any] = Field(description="The platform's access fields (its settings model).")
     settings: IntegrationSettings = IntegrationSettings()
     automations: Automations = Automations()
+
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, value: str | None) -> str | None:
+        if value in RESERVED_IDS:
+            taken = ", ".join(sorted(RESERVED_IDS))
+            raise ValueError(
+                f"{value!r} is reserved by the screen and the API ({taken}); choose another id"
+            )
+        return value
 
 
 def secret_fields(settings_model: type[BaseModel]) -> frozenset[str]:
@@ -47,7 +61,8 @@ def secret_fields(settings_model: type[BaseModel]) -> frozenset[str]:
 def slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:63]
-    return text if len(text) >= 2 else f"integracao-{text}".rstrip("-")
+    usable = len(text) >= 2 and text not in RESERVED_IDS
+    return text if usable else f"integracao-{text}".rstrip("-")
 
 
 def url_policy(allow_private_urls: bool) -> dict[str, bool]:

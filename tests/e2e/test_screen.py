@@ -7,20 +7,14 @@ Every screen is saved as a screenshot under var/screenshots/ (PONTE_SCREENSHOT_D
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from engine.web.auth import SESSION_COOKIE, hash_password
+from engine.web.auth import SESSION_COOKIE
 from tests.e2e.screen import (
-    ADMIN_PASSWORD,
-    chromium,
-    clear_screenshots,
     erp_order,
-    new_page,
     place_store_order,
     seed_products,
     shopify_access,
@@ -33,39 +27,6 @@ from tests.integration.support import create_integration, subscribe_orders
 pytestmark = pytest.mark.broker
 
 INTEGRATION = "loja-da-joana"
-
-
-@pytest.fixture(scope="module")
-def stack(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    running = Stack(kafka_bootstrap, Path(tmp_path_factory.mktemp("screen")))
-    try:
-        running.start_sandboxes()
-        yield running
-    finally:
-        running.stop()
-
-
-@pytest.fixture(scope="module")
-def worker(stack: Stack) -> Worker:
-    return stack.start_worker(
-        PONTE_ADMIN_USER="admin", PONTE_ADMIN_PASSWORD_HASH=hash_password(ADMIN_PASSWORD)
-    )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    clear_screenshots()
-    with chromium() as running:
-        yield running
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    opened = new_page(browser)
-    try:
-        yield opened
-    finally:
-        opened.context.close()
 
 
 def test_nothing_is_shown_or_changed_without_signing_in(worker: Worker) -> None:
@@ -191,7 +152,7 @@ def enable_vendas(page: Page) -> None:
 
 
 def set_a_stock_buffer(page: Page, worker: Worker, base: str) -> None:
-    page.get_by_role("link", name="Configurações").click()
+    page.get_by_role("link", name="Configurações", exact=True).click()
     page.get_by_label("Estoque de segurança").fill("3")
     page.get_by_label("Preço", exact=True).select_option("platform")
     page.get_by_role("button", name="Salvar Configurações").click()

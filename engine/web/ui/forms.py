@@ -7,6 +7,7 @@ and the connector's extras model: adding a field to a model adds it to the scree
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
@@ -61,6 +62,16 @@ def _kind(variant: dict[str, Any]) -> tuple[str, tuple[tuple[str, str], ...], st
     return "text", (), ""
 
 
+def br_date(value: Any) -> Any:
+    """An ISO date (``aaaa-mm-dd``) as the screen shows it: ``dd/mm/aaaa``."""
+    if isinstance(value, date):
+        value = value.isoformat()
+    if isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-":
+        year, month, day = value.split("-")
+        return f"{day}/{month}/{year}"
+    return value
+
+
 def form_fields(
     model: type[BaseModel],
     values: dict[str, Any] | None = None,
@@ -79,6 +90,8 @@ def form_fields(
             continue
         kind, choices, step = _kind(variants[0])
         value = filled.get(name, prop.get("default"))
+        if kind == "date":
+            value = br_date(value)
         example = (prop.get("examples") or [""])[0]
         fields.append(
             FormField(

@@ -22,6 +22,7 @@ from engine.web.auth import (
     credentials_match,
     safe_next,
 )
+from engine.web.ui.words import API_ERRORS
 
 HERE = Path(__file__).parent
 TEMPLATES = Environment(
@@ -30,6 +31,8 @@ TEMPLATES = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+TEMPLATES.globals["api_errors"] = API_ERRORS
+SCRIPTS = ("ponte.js", "ponte-integracao.js")
 PAGE_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -164,7 +167,10 @@ def static_view() -> type[View]:
     """The screen's CSS and JS (no data in them, so no session needed)."""
     files = {
         "ponte.css": ("text/css", (HERE / "static" / "ponte.css").read_bytes()),
-        "ponte.js": ("application/javascript", (HERE / "static" / "ponte.js").read_bytes()),
+        **{
+            name: ("application/javascript", (HERE / "static" / name).read_bytes())
+            for name in SCRIPTS
+        },
     }
 
     class Static(View):

@@ -6,7 +6,7 @@ made by the page's script through the JSON admin API, with the session's CSRF to
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -21,6 +21,7 @@ from engine.jobs.requests import CATALOG_ENTITIES
 from engine.parked_actions import parked_view
 from engine.web.ui.forms import form_fields
 from engine.web.ui.pages import Page, redirect
+from engine.web.ui.versions import history_context, shown_time
 from engine.web.ui.words import (
     APPLY_WHEN,
     AUTOMATIONS,
@@ -44,17 +45,16 @@ TABS = {
     "mapeamentos": "Mapeamentos",
     "automacoes": "Automações",
     "erros": "Erros",
+    "acesso": "Acesso",
+    "versoes": "Histórico de configurações",
 }
 MENU_PAGES = {
     "importar": "Importar",
     "exportar": "Exportar",
     "pedidos": "Importar Pedidos de Venda",
     "historico": "Histórico e vínculos",
+    "tarefas": "Tarefas",
 }
-
-
-def shown_time(at: datetime | None) -> str:
-    return "—" if at is None else at.strftime("%d/%m/%Y %H:%M UTC")
 
 
 def summary(engine: Engine, integration: Integration) -> dict[str, Any]:
@@ -89,6 +89,7 @@ def job_row(job: Job) -> dict[str, Any]:
         "done": job.done,
         "failed": job.failed,
         "result": job_outcome(job),
+        "requested": f"{job.requested_by}, {shown_time(job.created_at)}",
     }
 
 
@@ -100,6 +101,8 @@ def job_outcome(job: Job) -> str:
     text = f"{job.done} de {total} {JOB_DONE[job.request.kind.value]}"
     if job.failed:
         text += f", {job.failed} com erro"
+    if job.state.value == "cancelled":
+        text += " antes do cancelamento"
     first = "; ".join(f"{e.item}: {e.reason}" for e in job.errors[:3])
     return f"{text} — {first}" if first else text
 
@@ -126,7 +129,9 @@ def rule_row(rule: MappingRule | None) -> dict[str, Any]:
     return row
 
 
-def tab_context(engine: Engine, integration: Integration, tab: str) -> dict[str, Any]:
+def tab_context(
+    engine: Engine, integration: Integration, tab: str, query: Mapping[str, str]
+) -> dict[str, Any]:
     spec = PLATFORMS[integration.platform]
     settings = integration.settings
     if tab == "configuracoes":
@@ -152,15 +157,31 @@ def tab_context(engine: Engine, integration: Integration, tab: str) -> dict[str,
         }
     if tab == "automacoes":
         return {"groups": automation_groups(engine, integration)}
+    if tab == "acesso":
+        return access_context(engine, integration)
+    if tab == "versoes":
+        log = engine.views.config_log.of_integration(integration.id)
+        return history_context(log, integration.version, query)
     if tab == "erros":
         return {
             "errors": [_error_row(r) for r in engine.views.parked.of_integration(integration.id)]
         }
-    jobs = [job_row(j) for j in engine.views.jobs.of_integration(integration.id)[:20]]
+    shown = None if tab == "tarefas" else 20
+    jobs = [job_row(j) for j in engine.views.jobs.of_integration(integration.id)[:shown]]
     return {
         "jobs": jobs,
         "entities": [(e.value, ENTITIES[e.value]) for e in CATALOG_ENTITIES],
         "query": "",
+    }
+
+
+def access_context(engine: Engine, integration: Integration) -> dict[str, Any]:
+    """The Acesso tab: the saved access fields (secrets only as "definido") and held counts."""
+    held = held_counts(engine, integration.id)
+    return {
+        "fields": form_fields(PLATFORMS[integration.platform].settings, integration.connection),
+        "secrets_set": frozenset(integration.sealed_fields),
+        "held_total": sum(held.values()),
     }
 
 
@@ -223,7 +244,7 @@ def screen_views(engine: Engine) -> dict[str, type[View]]:
                 tab=tab,
                 tab_label=label,
                 tab_template=f"tab_{tab}.html",
-                **tab_context(engine, integration, tab),
+                **tab_context(engine, integration, tab, request.query),
             )
 
     class IntegrationHome(Page):

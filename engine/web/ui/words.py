@@ -125,6 +125,7 @@ FIELDS = {
     "order_import_since": "Importar pedidos a partir de",
     "erp_order_status": "Situação dos pedidos novos no ERP",
     "sales_channel": "Canal de venda",
+    "platform_extras": "Opções da plataforma",
 }
 
 CHOICES = {
@@ -153,6 +154,8 @@ MAPPING_TARGETS = {
     "order_status": "Situação do pedido",
     "payment_method": "Forma de pagamento",
     "custom_attribute": "Atributo personalizado",
+    "category": "Categoria na plataforma",
+    "brand": "Marca na plataforma",
 }
 
 TRANSFORMS = {"constant": "Valor fixo", "lookup": "Tabela de-para", "template": "Modelo de texto"}
@@ -203,3 +206,92 @@ ERROR_CLASSES = {
 
 def field_label(name: str, title: str | None = None) -> str:
     return FIELDS.get(name) or title or name.replace("_", " ").capitalize()
+
+
+# The admin API's error codes as the screen says them; the script falls back to the API's own
+# message for a code missing here (tests/unit/test_screen_words.py checks none is missing).
+API_ERRORS = {
+    "invalid": "Alguns campos não são válidos. Confira os campos indicados e tente de novo.",
+    "invalid_access": "Os dados de acesso não são válidos. Confira os campos indicados.",
+    "invalid_mappings": "Alguma regra de mapeamento não é válida. Confira as regras indicadas.",
+    "invalid_payload": "O conteúdo editado não é um evento válido deste tipo. Confira o JSON.",
+    "invalid_range": "O período não é válido: a data inicial deve vir antes da final.",
+    "missing_range": "Informe o período (De e Até) ou o número do pedido.",
+    "malformed_json": "O conteúdo enviado não é um JSON válido.",
+    "unsupported_media_type": "A tela enviou um formato inesperado. Recarregue a página.",
+    "interval_too_short": "O intervalo é curto demais. Use pelo menos o mínimo indicado.",
+    "not_scheduled": "Esta automação não tem intervalo: ela age assim que algo acontece.",
+    "not_schedulable": "Esta automação não roda por agendamento.",
+    "unknown_automation": "Automação desconhecida. Recarregue a página.",
+    "unknown_platform": "Plataforma desconhecida. Escolha uma da lista.",
+    "unknown_topic": "Este evento retido não pode mais ser processado.",
+    "changed_meanwhile": (
+        "Outra pessoa alterou esta integração enquanto você editava. "
+        "Recarregue a página e refaça a alteração."
+    ),
+    "nothing_to_restore": (
+        "A versão atual já tem as Configurações, os Mapeamentos e as Automações desta versão."
+    ),
+    "automation_off": (
+        "A automação correspondente está desligada. Ligue-a em Automações e tente de novo."
+    ),
+    "integration_not_active": "A integração não está ativa. Retome-a antes de executar.",
+    "not_active": "A integração não está ativa. Retome-a antes de iniciar uma tarefa.",
+    "held_events": (
+        "Há eventos retidos para esta integração. Processe ou descarte-os em Automações "
+        "antes de excluí-la."
+    ),
+    "exists": "Já existe uma integração com este identificador. Escolha outro.",
+    "save_first": "Salve a integração antes de testar a conexão salva.",
+    "not_found": "Não encontrado: talvez tenha sido excluído. Recarregue a página.",
+    "no_such_route": "Endereço inexistente na Ponte. Recarregue a página.",
+    "method_not_allowed": "Ação não permitida neste endereço. Recarregue a página.",
+    "body_too_large": "O conteúdo enviado é grande demais.",
+    "http_error": "A Ponte recusou o pedido. Recarregue a página e tente de novo.",
+    "not_parked": "Este registro não está mais na lista de erros. Recarregue a página.",
+    "not_retryable": "Este registro não pode ser reenviado. Corrija a causa ou ignore-o.",
+    "finished": "Esta tarefa já terminou.",
+    "cannot_list": "Esta plataforma não permite listar os produtos para vincular.",
+    "catalogue_unreadable": (
+        "Não foi possível ler um dos catálogos. Confira a conexão e tente de novo."
+    ),
+    "platform_cannot": "Esta plataforma não permite esta ação.",
+    "unsupported_entity": "Este tipo de cadastro não está disponível para esta ação.",
+    "unsupported_kind": "Este tipo de tarefa não existe.",
+    "not_for_this_kind": "Estes campos não valem para este tipo de tarefa.",
+    "query_too_long": "A busca é longa demais: use até 200 caracteres.",
+    "not_visible_yet": "Salvo, mas ainda não aparece aqui. Recarregue a página em instantes.",
+    "csrf_token": "Sua sessão mudou. Recarregue a página e tente de novo.",
+    "unauthorized": "Sua sessão expirou. Entre de novo.",
+    "internal": "A Ponte falhou neste pedido (registrado). Tente de novo em instantes.",
+}
+
+# What each config-log entry did, as the Histórico de configurações says it.
+CONFIG_ACTIONS = {
+    "create": "Inclusão",
+    "settings": "Configurações",
+    "mappings": "Mapeamentos",
+    "automations": "Automações",
+    "pause": "Pausa",
+    "resume": "Retomada",
+    "restore": "Restauração",
+    "rename": "Nome",
+    "access": "Acesso",
+    "delete": "Exclusão",
+    "flag_error": "Erro detectado",
+    "update": "Alteração",
+}
+
+CONFIG_PARTS = {
+    "settings": "Configurações",
+    "automations": "Automações",
+    "mappings": "Mapeamentos",
+    "connection": "Acesso",
+    "credentials": "Acesso (segredo)",
+    "sealed_fields": "Segredos definidos",
+    "name": "Nome",
+    "status": "Situação",
+    "status_reason": "Motivo da situação",
+    "platform": "Plataforma",
+    "id": "Identificador",
+}

@@ -16,11 +16,22 @@ async function api(method, path, body) {
   return { ok: response.ok, status: response.status, data };
 }
 
+// The API's error codes in pt-BR (engine/web/ui/words.py API_ERRORS, embedded in the page).
+const ERRORS = JSON.parse(document.getElementById("api-errors")?.textContent || "{}");
+
+// The label of the input a field path names (e.g. access.admin_api_token), else the path.
+function fieldName(path) {
+  const last = String(path).split(".").pop();
+  const input = document.querySelector(`[name="${path}"], [name$=".${last}"], [name="${last}"]`);
+  return input?.labels?.[0]?.textContent.replace("*", "").trim() || path;
+}
+
 function problem(answer) {
   const error = answer.data?.error;
-  if (!error) return `Erro ${answer.status}.`;
-  const fields = (error.fields || []).map((f) => `${f.field}: ${f.message}`).join("; ");
-  return `Não foi possível: ${error.message}${fields ? ` (${fields})` : ""}`;
+  if (!error) return `A Ponte não respondeu como esperado (erro ${answer.status}). Tente de novo.`;
+  const sentence = ERRORS[error.code] || `Não foi possível: ${error.message}`;
+  const fields = (error.fields || []).map((f) => `${fieldName(f.field)}: ${f.message}`).join("; ");
+  return `${sentence}${fields ? ` (${fields})` : ""}`;
 }
 
 function say(where, text, kind) {
@@ -36,21 +47,59 @@ function setPath(target, dotted, value) {
   node[parts[parts.length - 1]] = value;
 }
 
+// A date typed as dd/mm/aaaa, as the API takes it (aaaa-mm-dd); null when it is no such day.
+function isoDate(text) {
+  const found = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text.trim());
+  if (!found) return null;
+  const [day, month, year] = found.slice(1).map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
+  return date.toISOString().slice(0, 10);
+}
+
+class InvalidInput extends Error {
+  constructor(input, message) { super(message); this.input = input; }
+}
+
+// One input's value as JSON, by its data-type; throws InvalidInput on a bad date.
+function valueOf(input) {
+  const type = input.dataset.type;
+  if (type === "bool") return input.checked;
+  if (type === "number") return Number(input.value);
+  if (type === "list") return input.value.split(",").map((v) => v.trim()).filter(Boolean);
+  if (type === "date") {
+    const iso = isoDate(input.value);
+    const label = input.labels?.[0]?.textContent.trim() || input.name;
+    if (!iso) throw new InvalidInput(input, `Data inválida em “${label}”: use dd/mm/aaaa, por exemplo 01/11/2026.`);
+    return iso;
+  }
+  return input.value;
+}
+
 // The form's named inputs as JSON: empty optional fields are left out (their default).
 function collect(form, scope) {
   const body = {};
   for (const input of (scope || form).querySelectorAll("input[name], select[name], textarea[name]")) {
-    const type = input.dataset.type;
-    let value = input.value;
     if (input.type === "hidden" && !input.name.includes(".")) continue;
-    if (type === "bool") value = input.checked;
-    else if (value.trim() === "") continue;
-    else if (type === "number") value = Number(value);
-    else if (type === "list") value = value.split(",").map((v) => v.trim()).filter(Boolean);
-    setPath(body, input.name, value);
+    if (input.dataset.type !== "bool" && input.value.trim() === "") continue;
+    input.removeAttribute("aria-invalid");
+    setPath(body, input.name, valueOf(input));
   }
   return body;
 }
+
+// read()'s answer, or null after saying what is wrong and focusing the input at fault.
+function readOrSay(result, read) {
+  try { return read(); } catch (err) {
+    if (!(err instanceof InvalidInput)) throw err;
+    err.input.setAttribute("aria-invalid", "true");
+    err.input.focus();
+    say(result, err.message, "fail");
+    return null;
+  }
+}
+
+const collectOrSay = (form, result, scope) => readOrSay(result, () => collect(form, scope));
 
 async function busy(button, work) {
   if (button) button.disabled = true;
@@ -92,8 +141,10 @@ function wireJsonForm(form) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     busy(form.querySelector('button[type="submit"]'), async () => {
+      const body = collectOrSay(form, result);
+      if (body === null) return;
       say(result, "Salvando…", "busy");
-      const answer = await api(form.dataset.method, form.dataset.path, collect(form));
+      const answer = await api(form.dataset.method, form.dataset.path, body);
       if (!answer.ok) return say(result, problem(answer), "fail");
       say(result, "Salvo.", "ok");
       if (form.dataset.then === "reload") setTimeout(() => window.location.reload(), 600);
@@ -229,9 +280,12 @@ async function startJob(body, button) {
     table.querySelector("tr.none")?.remove();
     const row = document.createElement("tr");
     row.dataset.job = answer.data.id;
-    row.innerHTML = '<td class="title"></td><td class="state"></td><td><progress max="1"></progress> <span class="count"></span></td><td class="outcome"></td>';
-    row.querySelector(".title").textContent = button?.textContent || "Tarefa";
-    row.querySelector("progress").setAttribute("aria-label", `Progresso de ${row.querySelector(".title").textContent}`);
+    row.innerHTML = '<td><span class="title"></span><div class="muted small">agora</div></td><td class="state"></td><td><progress max="1"></progress> <span class="count"></span></td><td class="outcome"></td>'
+      + '<td class="job-actions"><button type="button" class="small danger" data-action="cancel-job">Cancelar</button></td>';
+    const title = button?.textContent || "Tarefa";
+    row.querySelector(".title").textContent = title;
+    row.querySelector("progress").setAttribute("aria-label", `Progresso de ${title}`);
+    row.querySelector("[data-action=cancel-job]").setAttribute("aria-label", `Cancelar ${title}`);
     table.prepend(row);
     showJob(row, answer.data);
     follow(row);
@@ -250,6 +304,7 @@ function showJob(row, job) {
   const total = job.total === null || job.total === undefined ? "" : ` de ${job.total}`;
   row.querySelector(".count").textContent = `${job.done}${total}${job.failed ? ` · ${job.failed} com erro` : ""}`;
   row.querySelector(".outcome").textContent = finished ? outcome(job) : "";
+  if (finished) row.querySelector("[data-action=cancel-job]")?.remove();
 }
 
 const DONE = {
@@ -262,6 +317,7 @@ function outcome(job) {
   const total = job.total ?? job.done + job.failed;
   let text = `${job.done} de ${total} ${DONE[job.request.kind] || ""}`;
   if (job.failed) text += `, ${job.failed} com erro`;
+  if (job.state === "cancelled") text += " antes do cancelamento";
   const first = (job.errors || []).slice(0, 3).map((e) => `${e.item}: ${e.reason}`).join("; ");
   return first ? `${text} — ${first}` : text;
 }
@@ -281,7 +337,9 @@ function wireJobs() {
   for (const form of document.querySelectorAll("form[data-kind]")) {
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      const body = { kind: form.dataset.kind, ...collect(form) };
+      const fields = collectOrSay(form, document.getElementById("job-result"));
+      if (fields === null) return;
+      const body = { kind: form.dataset.kind, ...fields };
       if (form.elements.entity && form.elements.entity.type === "hidden") body.entity = form.elements.entity.value;
       startJob(body, form.querySelector('button[type="submit"]'));
     });
@@ -336,6 +394,7 @@ async function searchHistory(form) {
   const entryRow = (e, key) => [when(e.at), key ?? e.entity_key, STEPS[e.step] || e.step, e.outcome, e.detail];
   if (!q) {
     say(result, `${answer.data.entries.length} registro(s) recente(s).`, "ok");
+    if (!answer.data.entries.length) return;
     box.append(table(["Quando", "Registro", "Etapa", "Resultado", "Detalhe"], answer.data.entries.map((e) => entryRow(e)), "Histórico recente"));
     return;
   }
