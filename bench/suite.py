@@ -51,12 +51,13 @@ class Sizes:
     measured_seconds: float
     rate_ceiling: float
     backlog: int
+    steady_records: int
     scaling_records: int
     links: int
 
 
-FULL = Sizes(200_000, 50_000, 20_000, 20, 500, 8, 30, 3200, 100_000, 40_000, 100_000)
-QUICK = Sizes(20_000, 3_000, 1_000, 3, 500, 3, 6, 200, 5_000, 3_000, 5_000)
+FULL = Sizes(100_000, 20_000, 10_000, 20, 500, 8, 30, 3200, 100_000, 10_000, 15_000, 100_000)
+QUICK = Sizes(20_000, 3_000, 1_000, 3, 500, 3, 6, 200, 5_000, 1_000, 3_000, 5_000)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -100,10 +101,6 @@ def phase_runners(
         limit = done.get("kafka_tools", {}).get("limit_per_s")
         return figures | {"b1_over_b0": share(figures["b1_pass_through"]["per_s"], limit)}
 
-    def catch_up() -> dict[str, Any]:
-        steady = done.get("mapping", {}).get("engine", {}).get("steady_per_s")
-        return measure_catch_up(bootstrap, workdir, sizes.backlog, steady, timeout)
-
     return {
         "kafka_tools": lambda: measure_kafka_tools(
             bootstrap, sizes.tool_records, record_size(), timeout, workdir
@@ -120,10 +117,19 @@ def phase_runners(
             sizes.rate_ceiling,
             timeout,
         ),
-        "catch_up": catch_up,
+        "catch_up": lambda: measure_catch_up(
+            bootstrap, workdir, sizes.backlog, sizes.steady_records, timeout
+        ),
         "scaling": lambda: measure_scaling(bootstrap, workdir, sizes.scaling_records, timeout),
         "memory": lambda: measure_memory(bootstrap, workdir, sizes.links, timeout),
     }
+
+
+def host_cpu_ticks() -> tuple[int, int]:
+    """(busy, total) CPU ticks of the whole host so far, from /proc/stat."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
 
 
 def run_phases(bootstrap: str, options: argparse.Namespace, workdir: Path) -> dict[str, Any]:
@@ -132,7 +138,7 @@ def run_phases(bootstrap: str, options: argparse.Namespace, workdir: Path) -> di
     runners = phase_runners(bootstrap, workdir, sizes, options.timeout, phases)
     for name in options.only:
         print(f"{name} ...", flush=True)
-        began, load = time.monotonic(), load_average()
+        began, load, ticks = time.monotonic(), load_average(), host_cpu_ticks()
         try:
             phases[name] = runners[name]()
         except Exception as exc:  # one failed phase is reported; the others still run
@@ -142,6 +148,10 @@ def run_phases(bootstrap: str, options: argparse.Namespace, workdir: Path) -> di
         phases[name] |= {
             "duration_s": round(time.monotonic() - began, 1),
             "load_average": {"start": load, "end": load_average()},
+            # Near 1.0 the host's cores were saturated (by the phase or by others' work).
+            "host_cpu_busy": share(
+                *(after - before for after, before in zip(host_cpu_ticks(), ticks, strict=True))
+            ),
         }
         print(f"{name} done in {phases[name]['duration_s']}s", flush=True)
     return phases

@@ -1,7 +1,8 @@
 """Catch-up after a large backlog, and two workers against one, on the order-import flow
 (Shopify deliveries -> order.placed on the orders topic, as ``bench.flows`` measures it).
 
-Catch-up: the backlog is written while no worker runs; a worker starts; its rate is the backlog
+Catch-up: a first worker drains a small backlog (its steady rate: the middle 90% of its output);
+once it stopped, the large backlog is written; a second worker starts; its rate is the backlog
 over the time from its being ready to its last output record, start-up and all. Scaling: one,
 then two workers (one consumer group, separate data directories) are started and ready before
 the load is written, so the group is settled; their rate is the steady middle of their output.
@@ -18,7 +19,7 @@ from typing import Any
 from bench.cpu import cpu_seconds
 from bench.flow_data import Record, order_deliveries
 from bench.flow_engine import ERP_SANDBOX_RATE, create_integrations
-from bench.flow_kafka import preload, read_written, wait_for_size
+from bench.flow_kafka import Written, preload, read_written, wait_for_size
 from bench.flow_stats import exactly_once, throughput
 from bench.flow_work import order_identity
 from bench.flows import new_stack
@@ -43,51 +44,59 @@ def _prepared(bootstrap: str, workdir: Path, name: str) -> Stack:
     return stack
 
 
-def _output(stack: Stack, records: list[Record], timeout: float) -> dict[str, Any]:
-    """Wait for one order.placed per delivery; the output's rate and exactly-once tally."""
+def _written(stack: Stack, count: int, timeout: float) -> Written:
+    """Wait until the orders topic holds ``count`` records; what it holds then."""
     orders = ORDERS.named(stack.namespace)
     deadline = time.monotonic() + timeout
-    asyncio.run(wait_for_size(stack.bootstrap, orders, len(records), deadline))
-    written = asyncio.run(read_written(stack.bootstrap, orders, order_identity))
-    expected = [r.identity for r in records]
-    return {
-        "timestamps_ms": written.timestamps_ms,
-        "figures": throughput(written.timestamps_ms) | exactly_once(expected, written.identities),
-    }
+    asyncio.run(wait_for_size(stack.bootstrap, orders, count, deadline))
+    return asyncio.run(read_written(stack.bootstrap, orders, order_identity))
+
+
+def _stamps_of(written: Written, records: list[Record]) -> list[float]:
+    """The output timestamps of ``records``' orders."""
+    wanted = {r.identity for r in records}
+    pairs = zip(written.timestamps_ms, written.identities, strict=True)
+    return [stamp for stamp, identity in pairs if identity in wanted]
 
 
 def measure_catch_up(
-    bootstrap: str, workdir: Path, backlog: int, steady_per_s: float | None, timeout: float
+    bootstrap: str, workdir: Path, backlog: int, steady_count: int, timeout: float
 ) -> dict[str, Any]:
-    """The rate at which a worker started on ``backlog`` deliveries clears them."""
+    """A worker's steady rate on a small backlog, then the rate at which the next worker,
+    started on ``backlog`` deliveries written while none ran, clears them; same phase."""
     stack = _prepared(bootstrap, workdir, "catchup")
     try:
-        records = order_deliveries(INTEGRATION_ID, stack.shop_domain, backlog)
-        asyncio.run(preload(bootstrap, DELIVERIES.named(stack.namespace), records))
+        records = order_deliveries(INTEGRATION_ID, stack.shop_domain, steady_count + backlog)
+        steady_part, backlog_part = records[:steady_count], records[steady_count:]
+        source = DELIVERIES.named(stack.namespace)
+        asyncio.run(preload(bootstrap, source, steady_part))
+        steady_worker = stack.start_worker("steady", None, **ERP_PACE)
+        _written(stack, steady_count, timeout)
+        steady_worker.process.stop()
+        asyncio.run(preload(bootstrap, source, backlog_part))
         worker = stack.start_worker("catchup", None, **ERP_PACE)
         ready_ms = time.time() * 1000
         pid = _pid(worker)
         cpu_before = cpu_seconds(pid)
-        output = _output(stack, records, timeout)
+        written = _written(stack, len(records), timeout)
         cpu = _spent(cpu_before, cpu_seconds(pid))
     finally:
         stack.stop()
-    figures, last_ms = output["figures"], max(output["timestamps_ms"], default=ready_ms)
-    seconds = (last_ms - ready_ms) / 1000
-    catch_up = round(figures["records"] / seconds, 1) if seconds > 0 else None
-    steady = steady_per_s or figures["steady_per_s"]
+    steady = throughput(_stamps_of(written, steady_part))["steady_per_s"]
+    drained = _stamps_of(written, backlog_part)
+    seconds = (max(drained, default=ready_ms) - ready_ms) / 1000
+    catch_up = round(len(drained) / seconds, 1) if seconds > 0 else None
     return {
         "what": f"{backlog} order deliveries waiting when the worker starts",
         "backlog": backlog,
-        "drain": figures,
+        "steady": {"records": steady_count, "steady_per_s": steady},
+        "drain": throughput(drained),
         "seconds_from_ready_to_last": round(seconds, 2),
         "worker_cpu_s": cpu,
         "catch_up_per_s": catch_up,
         "steady_per_s": steady,
-        "steady_from": "the mapping phase's engine (middle 90%)"
-        if steady_per_s
-        else "this drain's middle 90%",
         "catch_up_over_steady": share(catch_up, steady),
+        "exactly_once": exactly_once([r.identity for r in records], written.identities),
         "namespace": stack.namespace,
     }
 
@@ -120,16 +129,21 @@ def _scaled(
         loaded = time.monotonic()
         asyncio.run(preload(bootstrap, DELIVERIES.named(stack.namespace), records))
         load_s = time.monotonic() - loaded
-        output = _output(stack, records, timeout)
+        written = _written(stack, count, timeout)
         cpu = [_spent(b, cpu_seconds(p)) for b, p in zip(cpu_before, pids, strict=True)]
     finally:
         stack.stop()
-    return output["figures"] | {
-        "workers": workers,
-        "load_per_s": round(count / load_s, 1) if load_s > 0 else None,
-        "worker_cpu_s": cpu,
-        "namespace": stack.namespace,
-    }
+    expected = [r.identity for r in records]
+    return (
+        throughput(written.timestamps_ms)
+        | exactly_once(expected, written.identities)
+        | {
+            "workers": workers,
+            "load_per_s": round(count / load_s, 1) if load_s > 0 else None,
+            "worker_cpu_s": cpu,
+            "namespace": stack.namespace,
+        }
+    )
 
 
 def _start_together(stack: Stack, count: int) -> list[Worker]:

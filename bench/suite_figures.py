@@ -164,6 +164,13 @@ def table(document: dict[str, Any]) -> str:
             f"{row['name']:<36}{_value(row['value']):>12} {row['unit']:<9}{row['target']:<10}"
             f"{row['outcome']}"
         )
+    busy = [
+        f"{phase} {figures['host_cpu_busy']:.2f}"
+        for phase, figures in document["phases"].items()
+        if isinstance(figures.get("host_cpu_busy"), float)
+    ]
+    if busy:
+        lines.append(f"host CPU busy (1.00 = all cores, any process): {', '.join(busy)}")
     for phase, figures in document["phases"].items():
         if isinstance(figures, dict) and "error" in figures:
             lines.append(f"{phase}: FAILED {figures['error']}")

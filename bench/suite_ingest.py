@@ -97,6 +97,9 @@ def measure_ingest(
         "worker_stored": stored,
         "worker_rejected": rejected,
         "lost": max(acknowledged - stored, 0),
+        # A 503 whose record the broker still appended: the platform's retry is a duplicate
+        # delivery, which the flows find by its order id.
+        "stored_unacknowledged": max(stored - acknowledged, 0),
         "namespace": stack.namespace,
     }
 

@@ -127,7 +127,10 @@ def test_lost_or_doubled_records_anywhere_in_a_phase_are_reported() -> None:
 
 
 def test_the_table_names_the_machine_each_figure_and_failures() -> None:
-    phases = {"scaling": {"two_over_one": 1.2}, "memory": {"error": "RuntimeError('x')"}}
+    phases = {
+        "scaling": {"two_over_one": 1.2, "host_cpu_busy": 0.97},
+        "memory": {"error": "RuntimeError('x')"},
+    }
     document = {
         "quick": True,
         "machine": {
@@ -148,6 +151,7 @@ def test_the_table_names_the_machine_each_figure_and_failures() -> None:
     assert "2 cores Xeon" in text and "(quick)" in text
     assert "two workers / one" in text and "missed" in text
     assert "memory: FAILED" in text
+    assert "host CPU busy (1.00 = all cores, any process): scaling 0.97" in text
     assert "LOST OR DOUBLED: scaling two" in text
 
 
