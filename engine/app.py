@@ -10,6 +10,7 @@ from connectors.erp.client import ErpClient
 from connectors.erp.settings import ErpSettings
 from engine.agents import wire_agents
 from engine.bindings import BoundTopics
+from engine.commit_guard import PonteApp
 from engine.config_changes import save_integration
 from engine.context import Engine, Views
 from engine.group import reshare_budgets
@@ -43,7 +44,7 @@ from topics.registry import CONFIG_LOG, HELD, HISTORY, INTEGRATIONS, JOBS, LINKS
 
 
 def create_engine(settings: EngineSettings) -> Engine:
-    app = faust.App(
+    app = PonteApp(  # faust.App whose consumer never commits past an unprocessed event
         settings.app_id,
         broker=f"kafka://{settings.bootstrap_servers}",
         store="memory://",

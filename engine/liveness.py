@@ -5,13 +5,16 @@ A partition is stalled when it has records past the group's committed offset and
 has not moved for ``stall_seconds``: an agent hung on an event, a partition its consumer stopped
 fetching after a rebalance, and commits that stopped advancing all look like that.
 
-    AgentProgress     per agent: the event in hand and the next offset of each partition (a
-                      Faust sensor, a few stores per event), where no commit exists yet
+    AgentProgress     per agent: the event in hand (a Faust sensor, a few stores per event),
+                      which tells a hung agent from records never handed to it
     partition_lags,   pure: the agent's lagging partitions; how long each has not moved;
     advance_clocks,   its stall
     stall_of
-    Liveness          a timer every few seconds: publishes the gauges, answers /health; once a
-                      stall has lasted ``RECOVER_FACTOR`` times the bound, exits the worker (70)
+    Liveness          a timer every few seconds: publishes the gauges, answers /health; a
+                      stalled partition whose agent is not inside one of its events (records
+                      fetched but never handed over) is sought back to its committed offset;
+                      once a stall has lasted ``RECOVER_FACTOR`` times the bound (a hung agent,
+                      or a seek that did not help), the worker exits (70)
     loop watchdog     a thread that exits the worker when the event loop itself stops turning
                       (a blocking call), which no timer could notice
 
@@ -33,14 +36,14 @@ import sys
 import threading
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from faust.sensors import Sensor
 from faust.types import TP, EventT, StreamT
 
 from engine.context import Engine
-from engine.metrics import AGENT_IDLE, AGENT_LAG, AGENT_STALLED
+from engine.metrics import AGENT_IDLE, AGENT_LAG, AGENT_STALLED, LIVENESS_RECOVERIES
 
 log = logging.getLogger(__name__)
 EXIT_STALLED = 70  # EX_SOFTWARE: a supervisor restarts the worker, the group reassigns meanwhile
@@ -50,20 +53,16 @@ HANG_FAULT_PREFIX = "hang:"
 
 @dataclass
 class AgentProgress:
-    """What one agent's stream did last on this worker (monotonic seconds)."""
+    """One agent on this worker: the topics it reads, the event it is inside of (if any)."""
 
     topics: frozenset[str]
-    since: float  # the last finished event, or when the agent got its current partitions
     in_hand: tuple[TP, int] | None = None
-    next_offsets: dict[TP, int] = field(default_factory=dict)
 
     def started(self, tp: TP, offset: int) -> None:
         self.in_hand = (tp, offset)
 
-    def finished(self, tp: TP, offset: int, now: float) -> None:
+    def finished(self) -> None:
         self.in_hand = None
-        self.since = now
-        self.next_offsets[tp] = offset + 1
 
 
 @dataclass(frozen=True)
@@ -104,20 +103,15 @@ def partition_lags(
     ends: Mapping[TP, int | None],
     committed: Mapping[TP, int | None],
 ) -> list[PartitionLag]:
-    """The agent's assigned partitions with lag. The next offset is the group's committed one
-    (Faust commits processed events only), else the one after the last event finished here,
-    else the event in hand."""
+    """The agent's assigned partitions with records past the group's committed offset (0 for a
+    partition never committed: engine.commit_guard commits only from there)."""
     lags = []
     for tp in assigned:
         if tp.topic not in progress.topics:
             continue
-        next_offset = committed.get(tp)
-        if next_offset is None:
-            next_offset = progress.next_offsets.get(tp)
-        if next_offset is None and progress.in_hand is not None and progress.in_hand[0] == tp:
-            next_offset = progress.in_hand[1]
+        next_offset = committed.get(tp) or 0
         end = ends.get(tp)
-        if end is not None and next_offset is not None and end > next_offset:
+        if end is not None and end > next_offset:
             lags.append(PartitionLag(tp, next_offset, end - next_offset))
     return sorted(lags, key=lambda p: (p.tp.topic, p.tp.partition))
 
@@ -174,7 +168,7 @@ class ProgressSensor(Sensor):
     ) -> None:
         progress = self._agents.get(stream.prefix)
         if progress is not None:
-            progress.finished(tp, offset, time.monotonic())
+            progress.finished()
 
 
 class Liveness:
@@ -188,14 +182,14 @@ class Liveness:
         self.stalls: list[Stall] = []
         self.heartbeat = time.monotonic()
         self._clocks: Clocks = {}
+        self._sought: dict[TP, int] = {}
         self._watchdog: threading.Thread | None = None
 
     def watch(self) -> None:
         """Know every agent and its topics (the app's agents exist once they are wired)."""
-        now = time.monotonic()
         for name, agent in self.engine.app.agents.items():
             topics = frozenset(getattr(agent.channel, "topics", ()) or ())
-            self.agents.setdefault(name, AgentProgress(topics, now))
+            self.agents.setdefault(name, AgentProgress(topics))
 
     async def check(self) -> None:
         """Measure every agent; exit the worker once a stall outlived the recovery bound."""
@@ -213,6 +207,26 @@ class Liveness:
         for stall in self.stalls:
             if stall.idle_seconds >= self.bound * RECOVER_FACTOR:
                 exit_stalled(f"agent {stall.agent} stalled: {stall.as_json()}")
+            if not self._holds_event(stall):
+                await self._fetch_again(stall)
+
+    def _holds_event(self, stall: Stall) -> bool:
+        """True if the agent is inside an event of a stalled partition (hung: only a restart
+        frees it); else the stalled records were fetched but never handed to it."""
+        in_hand = self.agents[stall.agent].in_hand
+        return in_hand is not None and any(p.tp == in_hand[0] for p in stall.partitions)
+
+    async def _fetch_again(self, stall: Stall) -> None:
+        """Seek each stalled partition back to its committed offset, once per stall: the
+        consumer fetches the records again and hands them to the agent (those after the missing
+        one a second time; the sinks dedupe them)."""
+        for p in stall.partitions:
+            if self._sought.get(p.tp) == p.next_offset:
+                continue
+            self._sought[p.tp] = p.next_offset
+            log.warning("liveness: %s %s fetched again from %d", stall.agent, p.tp, p.next_offset)
+            await self.engine.app.consumer.seek(p.tp, p.next_offset)
+            LIVENESS_RECOVERIES.labels(agent=stall.agent, action="fetch_again").inc()
 
     async def _end_offsets(self, watched: list[TP]) -> Mapping[TP, int | None]:
         """The broker's end offsets; none (no lag counted) if it cannot say soon."""

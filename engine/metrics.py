@@ -122,6 +122,11 @@ AGENT_IDLE = Gauge(
     "Seconds since the agent last finished an event, while it has lag (0: nothing waits).",
     ["agent"],
 )
+LIVENESS_RECOVERIES = Counter(
+    "ponte_liveness_recoveries_total",
+    "Stalled partitions sought back to their committed offset (the worker exits if that fails).",
+    ["agent", "action"],
+)
 AGENT_LAG = Gauge(
     "ponte_agent_lag",
     "Records of the agent's partitions on this worker past the next one it would process.",
