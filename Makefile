@@ -1,4 +1,4 @@
-.PHONY: run test setup lint bench bench-orders bench-connectors bench-flows clean
+.PHONY: run test setup lint bench bench-orders bench-connectors bench-flows faults clean
 
 run:  ## set up, then run the demo: broker, sandboxes, engine and a demo order end to end
 	scripts/run.sh
@@ -23,6 +23,9 @@ bench-connectors:  ## each connector's client at its platform's real rate limit;
 
 bench-flows:  ## issue 4 flows: order import and stock fan-out vs a bare Kafka loop; stock freshness
 	scripts/setup.sh && .venv/bin/python -m bench.flows --bootstrap $${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}
+
+faults:  ## fault injection in full: kills, broker restarts, a failing ERP, rebalances, hostile webhooks
+	scripts/setup.sh && .venv/bin/python -m tests.faults
 
 clean:
 	.venv/bin/ponte broker stop || true
