@@ -19,6 +19,7 @@ import httpx
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RESULTS_DIR = REPO_ROOT / "var" / "faults"
 FULL = os.environ.get("PONTE_FAULTS_FULL", "") not in ("", "0")
+ROUND = int(os.environ.get("PONTE_FAULTS_ROUND", "1"))  # which repetition of the suite this is
 
 
 def scaled(short: int, full: int) -> int:
@@ -82,7 +83,7 @@ def machine() -> dict[str, Any]:
 def save(scenario: str, runs: list[FaultRun]) -> Path:
     """Write var/faults/<scenario>.json and print the table of its runs."""
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / f"{scenario}.json"
+    path = RESULTS_DIR / f"{scenario}-{ROUND}.json"
     document = {
         "scenario": scenario,
         "mode": "full" if FULL else "short",

@@ -7,7 +7,7 @@ import pytest
 
 from tests.faults.chaos import ChaosGateway
 from tests.faults.load import OrderLoad
-from tests.faults.report import order_run, save, scaled
+from tests.faults.report import ROUND, order_run, save, scaled
 from tests.faults.test_worker_kills import assert_clean
 from tests.harness import Stack
 from tests.integration.support import create_integration
@@ -43,7 +43,7 @@ def test_a_failing_erp_gets_every_order_once(fresh_stack: Stack) -> None:
     failed = sum(n for kind, n in calls.items() if kind != "passed")
     run = order_run(
         SCENARIO,
-        1,
+        ROUND,
         load.sent,
         load.acknowledged,
         stack.erp_url,

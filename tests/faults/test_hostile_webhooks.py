@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from connectors.shopify.webhooks import sign
-from tests.faults.report import FaultRun, order_counts, save, scaled
+from tests.faults.report import ROUND, FaultRun, order_counts, save, scaled
 from tests.harness import Stack, Worker, wait_until
 from tests.integration.support import (
     create_integration,
@@ -138,7 +138,7 @@ def test_hostile_webhooks_are_all_refused_and_store_nothing(fresh_stack: Stack) 
     sent = sum(answers.values())
     run = FaultRun(
         SCENARIO,
-        1,
+        ROUND,
         sent=sent,
         acknowledged=len(accepted),
         delivered=sum(sizes.values()),

@@ -9,7 +9,7 @@ import pytest
 
 from tests.faults.conftest import FAST_FAILOVER
 from tests.faults.load import OrderLoad
-from tests.faults.report import longest_pause, order_run, save, scaled
+from tests.faults.report import ROUND, longest_pause, order_run, save, scaled
 from tests.faults.test_worker_kills import assert_clean
 from tests.harness import Stack
 from tests.integration.support import create_integration
@@ -41,7 +41,7 @@ def test_a_worker_joining_and_leaving_stalls_nothing_for_long(fresh_stack: Stack
     pause = longest_pause(stack.erp_url, load.sent)
     run = order_run(
         SCENARIO,
-        1,
+        ROUND,
         load.sent,
         load.acknowledged,
         stack.erp_url,

@@ -12,6 +12,7 @@ from engine.liveness import EXIT_STALLED
 from tests.faults.conftest import FAST_FAILOVER
 from tests.faults.load import OrderLoad
 from tests.faults.report import (
+    ROUND,
     FaultRun,
     lagging_partitions,
     order_counts,
@@ -75,7 +76,7 @@ def test_sigkilled_workers_lose_and_double_no_order(fresh_stack: Stack) -> None:
 
     run = order_run(
         SCENARIO,
-        1,
+        ROUND,
         load.sent,
         load.acknowledged,
         stack.erp_url,
