@@ -71,6 +71,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", default=",".join(PHASES), help="comma-separated phases")
     parser.add_argument("--timeout", type=float, default=900.0, help="s per drain or wait")
     parser.add_argument("--out", type=Path, default=Path("var/bench/suite.json"))
+    parser.add_argument(
+        "--keep-broker-data", action="store_true", help="keep the private broker's data and log"
+    )
     options = parser.parse_args(argv)
     options.only = [name.strip() for name in options.only.split(",") if name.strip()]
     if not options.only or not set(options.only) <= set(PHASES):
@@ -162,7 +165,9 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
     workdir = REPO_ROOT / "var" / "bench" / f"suite-{started:%Y%m%dT%H%M%S}"
     workdir.mkdir(parents=True, exist_ok=True)
     broker: AbstractContextManager[str] = (
-        existing_broker(options.bootstrap) if options.bootstrap else private_broker()
+        existing_broker(options.bootstrap)
+        if options.bootstrap
+        else private_broker(options.keep_broker_data)
     )
     with broker as bootstrap:
         phases = run_phases(bootstrap, options, workdir)

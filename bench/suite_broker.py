@@ -47,7 +47,9 @@ def private_broker(keep_data: bool = False) -> Iterator[str]:
         yield broker.bootstrap
     finally:
         print(local_broker.stop(broker), file=sys.stderr, flush=True)
-        if not keep_data:
+        if keep_data:
+            print(f"broker data and log kept in {data_dir}", file=sys.stderr)
+        else:
             shutil.rmtree(data_dir, ignore_errors=True)
 
 
