@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import orjson
 
-from tests.faults.report import order_counts
+from tests.faults.report import ROUND, FaultRun, order_counts, order_run
 from tests.harness import Stack, wait_until
 from tests.integration.support import place_order, shopify_headers
 
@@ -69,6 +69,12 @@ class OrderLoad:
 
         with contextlib.suppress(AssertionError):  # what is missing is reported as lost
             wait_until(delivered, timeout, "every acknowledged order in the ERP", interval=1.0)
+
+    def result(self, scenario: str, **figures: object) -> FaultRun:
+        """This load's counts against the ERP, as one run of ``scenario``."""
+        return order_run(
+            scenario, ROUND, self.sent, self.acknowledged, self.stack.erp_url, **figures
+        )
 
     def _place_orders(self) -> None:
         pause = 1.0 / self.rate

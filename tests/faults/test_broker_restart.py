@@ -15,7 +15,7 @@ import pytest
 from engine import local_broker
 from tests.faults.conftest import FAST_FAILOVER
 from tests.faults.load import OrderLoad
-from tests.faults.report import ROUND, order_run, save, scaled
+from tests.faults.report import save, scaled
 from tests.faults.test_worker_kills import assert_clean
 from tests.harness import free_port, running_stack
 from tests.integration.support import create_integration
@@ -67,12 +67,8 @@ def test_a_broker_restart_under_load_loses_no_acknowledged_order(
             load.stop()
         load.wait_delivered()
         worker_survived = worker.process.alive()
-        run = order_run(
+        run = load.result(
             SCENARIO,
-            ROUND,
-            load.sent,
-            load.acknowledged,
-            stack.erp_url,
             restarts=restarts,
             outage_seconds=outages,
             worker_survived=worker_survived,

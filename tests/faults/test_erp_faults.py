@@ -7,7 +7,7 @@ import pytest
 
 from tests.faults.chaos import ChaosGateway
 from tests.faults.load import OrderLoad
-from tests.faults.report import ROUND, order_run, save, scaled
+from tests.faults.report import save, scaled
 from tests.faults.test_worker_kills import assert_clean
 from tests.harness import Stack
 from tests.integration.support import create_integration
@@ -41,12 +41,8 @@ def test_a_failing_erp_gets_every_order_once(fresh_stack: Stack) -> None:
 
     calls = dict(gateway.calls)
     failed = sum(n for kind, n in calls.items() if kind != "passed")
-    run = order_run(
+    run = load.result(
         SCENARIO,
-        ROUND,
-        load.sent,
-        load.acknowledged,
-        stack.erp_url,
         erp_calls=sum(calls.values()),
         erp_failed_share=round(failed / max(1, sum(calls.values())), 3),
         faults=calls,

@@ -9,7 +9,7 @@ import pytest
 
 from tests.faults.conftest import FAST_FAILOVER
 from tests.faults.load import OrderLoad
-from tests.faults.report import ROUND, longest_pause, order_run, save, scaled
+from tests.faults.report import longest_pause, save, scaled
 from tests.faults.test_worker_kills import assert_clean
 from tests.harness import Stack
 from tests.integration.support import create_integration
@@ -39,12 +39,8 @@ def test_a_worker_joining_and_leaving_stalls_nothing_for_long(fresh_stack: Stack
     load.wait_delivered()
 
     pause = longest_pause(stack.erp_url, load.sent)
-    run = order_run(
+    run = load.result(
         SCENARIO,
-        ROUND,
-        load.sent,
-        load.acknowledged,
-        stack.erp_url,
         join_leave_cycles=cycles,
         longest_pause_seconds=pause,
         bound_seconds=MAX_PAUSE_SECONDS,

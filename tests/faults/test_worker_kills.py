@@ -12,11 +12,9 @@ from engine.liveness import EXIT_STALLED
 from tests.faults.conftest import FAST_FAILOVER
 from tests.faults.load import OrderLoad
 from tests.faults.report import (
-    ROUND,
     FaultRun,
     lagging_partitions,
     order_counts,
-    order_run,
     save,
     scaled,
     where_missing,
@@ -74,12 +72,8 @@ def test_sigkilled_workers_lose_and_double_no_order(fresh_stack: Stack) -> None:
         load.stop()
     load.wait_delivered(meanwhile=supervisor.restart_gone)
 
-    run = order_run(
+    run = load.result(
         SCENARIO,
-        ROUND,
-        load.sent,
-        load.acknowledged,
-        stack.erp_url,
         kills=kills,
         liveness_exits=supervisor.exits.count(EXIT_STALLED),
         seconds=round(time.monotonic() - started, 1),
