@@ -18,7 +18,7 @@ from typing import Any
 
 from bench.cpu import cpu_seconds
 from bench.flow_data import Record, order_deliveries
-from bench.flow_engine import ERP_SANDBOX_RATE, create_integrations
+from bench.flow_engine import ERP_SANDBOX_RATE, STANDARD_PLAN, create_integrations, start_store
 from bench.flow_kafka import Written, preload, read_written, wait_for_size
 from bench.flow_stats import exactly_once, throughput
 from bench.flow_work import order_identity
@@ -28,18 +28,20 @@ from tests.harness import Stack, Worker
 from topics.registry import DELIVERIES, ORDERS
 
 INTEGRATION_ID = "bench-orders"
-ERP_PACE = {"PONTE_ERP_REQUESTS_PER_SECOND": "1"}  # erp-orders after the topic stays out of the way
+# The ERP's rate limit is not what is measured (as bench.order_latency). At the real pace
+# (1 request/s) erp-orders falls thousands of orders behind and, in a worker started on that
+# backlog, translate-deliveries stops: see the suite's report.
+ERP_PACE = {"PONTE_ERP_REQUESTS_PER_SECOND": "2000"}
 
 
 def _prepared(bootstrap: str, workdir: Path, name: str) -> Stack:
     """A stack in its own namespace with the order integration saved (its setup worker gone)."""
     stack = new_stack(bootstrap, workdir, name)
     stack.start_sandboxes(erp_rate=ERP_SANDBOX_RATE)
+    store_url = start_store(stack, *STANDARD_PLAN)  # as bench.flows: a real plan's limits
     setup = stack.start_worker(f"{name}-setup", None, **ERP_PACE)
     switches = {"order_import": {"enabled": True}}
-    create_integrations(
-        stack, setup, [{"id": INTEGRATION_ID, "automations": switches}], stack.shopify_url
-    )
+    create_integrations(stack, setup, [{"id": INTEGRATION_ID, "automations": switches}], store_url)
     setup.process.stop()
     return stack
 

@@ -42,8 +42,8 @@ def private_broker(keep_data: bool = False) -> Iterator[str]:
     """A broker of our own for the whole run; yields its bootstrap address, stops it after."""
     data_dir = Path(tempfile.mkdtemp(prefix="ponte-bench-broker-"))
     broker = local_broker.LocalBroker(port=free_port_pair(), data_dir=data_dir)
-    print(local_broker.start(broker), flush=True)
-    try:
+    try:  # an interrupted start leaves a broker running too: stopped below
+        print(local_broker.start(broker), flush=True)
         yield broker.bootstrap
     finally:
         print(local_broker.stop(broker), file=sys.stderr, flush=True)

@@ -2,7 +2,8 @@
 Kafka (``bench.bare_ingest``), on the same broker, with the same signed deliveries and client.
 
 The worker runs as in production: its integration has order_import on, so its flows translate
-what it stores while it answers (the ERP at its real pace of 1 request/s). Every acknowledged
+what it stores and send it to the ERP (unthrottled, see ``bench.suite_backlog.ERP_PACE``) while
+it answers. Every acknowledged
 delivery must be on the deliveries topic afterwards: lost = acknowledged - stored.
 """
 
@@ -22,6 +23,7 @@ from bench.flow_engine import ERP_SANDBOX_RATE, create_integrations
 from bench.flow_kafka import create_topic, topic_size, wait_for_size
 from bench.flows import new_stack
 from bench.orders import Webhook, signed_webhooks
+from bench.suite_backlog import ERP_PACE
 from bench.suite_figures import share
 from bench.suite_load import closed_loop, open_loop_acks
 from tests.harness import Process, free_port, wait_until
@@ -53,7 +55,7 @@ def measure_ingest(
     bare: Process | None = None
     try:
         stack.start_sandboxes(erp_rate=ERP_SANDBOX_RATE)
-        worker = stack.start_worker("ingest", None, PONTE_ERP_REQUESTS_PER_SECOND="1")
+        worker = stack.start_worker("ingest", None, **ERP_PACE)
         switches = {"order_import": {"enabled": True}}
         create_integrations(
             stack, worker, [{"id": INTEGRATION_ID, "automations": switches}], stack.shopify_url
