@@ -61,6 +61,15 @@ def _stamps_of(written: Written, records: list[Record]) -> list[float]:
     return [stamp for stamp, identity in pairs if identity in wanted]
 
 
+def catch_up_rate(drained_ms: list[float], backlog: int, ready_ms: float) -> float | None:
+    """Backlog records per second from the worker's readiness to its last output; None unless
+    the whole backlog came out (a worker that stalled part way has no catch-up rate)."""
+    seconds = (max(drained_ms, default=ready_ms) - ready_ms) / 1000
+    if len(drained_ms) < backlog or seconds <= 0:
+        return None
+    return round(len(drained_ms) / seconds, 1)
+
+
 def measure_catch_up(
     bootstrap: str, workdir: Path, backlog: int, steady_count: int, timeout: float
 ) -> dict[str, Any]:
@@ -87,12 +96,13 @@ def measure_catch_up(
     steady = throughput(_stamps_of(written, steady_part))["steady_per_s"]
     drained = _stamps_of(written, backlog_part)
     seconds = (max(drained, default=ready_ms) - ready_ms) / 1000
-    catch_up = round(len(drained) / seconds, 1) if seconds > 0 else None
+    catch_up = catch_up_rate(drained, backlog, ready_ms)
     return {
         "what": f"{backlog} order deliveries waiting when the worker starts",
         "backlog": backlog,
         "steady": {"records": steady_count, "steady_per_s": steady},
         "drain": throughput(drained),
+        "drained_before_stall_or_end": len(drained),
         "seconds_from_ready_to_last": round(seconds, 2),
         "worker_cpu_s": cpu,
         "catch_up_per_s": catch_up,

@@ -8,6 +8,7 @@ from dataclasses import fields
 import pytest
 
 from bench.suite import FULL, QUICK, parse_args
+from bench.suite_backlog import catch_up_rate
 from bench.suite_e2e import rate_ladder, sustained
 from bench.suite_figures import (
     CHECKS,
@@ -208,3 +209,9 @@ def test_options_refuse_unknown_phases_and_remote_brokers() -> None:
         parse_args(["--only", "everything"])
     with pytest.raises(SystemExit):
         parse_args(["--bootstrap", "10.0.0.5:9092"])
+
+
+def test_catch_up_rate_counts_from_readiness_and_only_a_complete_drain() -> None:
+    assert catch_up_rate([1000.0 + 10 * n for n in range(1, 101)], 100, 1000.0) == 100.0
+    assert catch_up_rate([2000.0, 3000.0], 3, 1000.0) is None  # stalled before the end
+    assert catch_up_rate([], 0, 1000.0) is None
