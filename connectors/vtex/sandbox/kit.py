@@ -95,13 +95,17 @@ class VtexSandboxKit:
 
     async def _call(self, http: httpx.AsyncClient, method: str, path: str, body: Any = None) -> Any:
         assert self.config is not None
-        response = await http.request(
-            method,
-            self.url + path,
-            json=body,
-            headers=self._headers(),
-            params={"an": self.config.account},
-        )
+        for _ in range(20):  # seeding a big catalogue meets the sandbox's own rate limit
+            response = await http.request(
+                method,
+                self.url + path,
+                json=body,
+                headers=self._headers(),
+                params={"an": self.config.account},
+            )
+            if response.status_code != 429:
+                break
+            await asyncio.sleep(float(response.headers.get("Retry-After") or 0.5))
         response.raise_for_status()
         return response.json() if response.content else None
 
