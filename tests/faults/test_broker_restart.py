@@ -31,12 +31,18 @@ OUTAGE_SECONDS = 8.0
 def own_broker(tmp_path: Path, kafka_bootstrap: str) -> Iterator[local_broker.LocalBroker]:
     """A broker of this test's own, since the test stops it (the session's broker must be there
     too: it says a broker can be had at all)."""
-    broker = local_broker.LocalBroker(
-        port=free_port(),
-        data_dir=tmp_path / "kafka",
-        libs_dir=local_broker.LocalBroker.from_env().libs_dir,
-    )
-    local_broker.start(broker)
+    for attempt in range(3):  # a free port picked now may be taken before the broker binds it
+        broker = local_broker.LocalBroker(
+            port=free_port(),
+            data_dir=tmp_path / f"kafka-{attempt}",
+            libs_dir=local_broker.LocalBroker.from_env().libs_dir,
+        )
+        try:
+            local_broker.start(broker)
+            break
+        except local_broker.BrokerError:
+            if attempt == 2:
+                raise
     try:
         yield broker
     finally:
