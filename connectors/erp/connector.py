@@ -45,9 +45,10 @@ ERP = ConnectorSpec(
         Entity.STOCK: frozenset({WRITE, WEBHOOK}),
         # preco/precoDe on the product.
         Entity.PRICE: frozenset({WRITE}),
-        # /categorias and /marcas: create once by name; the ERP has no update.
-        Entity.CATEGORY: frozenset({WRITE}),
-        Entity.BRAND: frozenset({WRITE}),
+        # /categorias and /marcas: the whole list (no change date), one by id (found in the
+        # list: no read by id), created once by name (the ERP has no update).
+        Entity.CATEGORY: frozenset({READ, GET_BY_CODE, WRITE}),
+        Entity.BRAND: frozenset({READ, GET_BY_CODE, WRITE}),
         # /atributos: the whole list (no change date, so no LIST_SINCE), one by id, and
         # create or update (PUT by id; found by name first).
         Entity.ATTRIBUTE: frozenset({READ, GET_BY_CODE, WRITE}),

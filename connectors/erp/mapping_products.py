@@ -228,10 +228,14 @@ def stock_levels(
 
 
 def category_from_erp(doc: dict[str, Any]) -> Category:
-    """`{id, nome, ...}`; the parent (`idCategoriaPai`) is UNCONFIRMED and often absent."""
+    """`{id, nome, ...}`, known by the ERP's id; the parent (`idCategoriaPai`) is UNCONFIRMED
+    and often absent."""
     parent = doc.get("idCategoriaPai")
     return Category(
-        code=str(doc["id"]), name=str(doc["nome"]), parent_code=str(parent) if parent else None
+        code=str(doc["id"]),
+        name=str(doc["nome"]),
+        parent_code=str(parent) if parent else None,
+        platform_category_id=str(doc["id"]),
     )
 
 
@@ -242,7 +246,9 @@ def category_to_erp(category: Category) -> dict[str, Any]:
 
 
 def brand_from_erp(doc: dict[str, Any]) -> Brand:
-    return Brand(name=str(doc["nome"]))
+    """`{id, nome}`, known by the ERP's id when the record has one."""
+    brand_id = doc.get("id")
+    return Brand(name=str(doc["nome"]), platform_brand_id=str(brand_id) if brand_id else None)
 
 
 def brand_to_erp(brand: Brand) -> dict[str, Any]:

@@ -29,7 +29,9 @@ from connectors.erp.mapping_orders import pedido_to_order
 from connectors.erp.mapping_products import (
     attribute_from_erp,
     attribute_to_erp,
+    brand_from_erp,
     brand_to_erp,
+    category_from_erp,
     category_to_erp,
     erp_time,
     is_parent,
@@ -54,6 +56,12 @@ T = TypeVar("T")
 Doc = dict[str, Any]
 # What tells records of a change list apart on the cursor (with a hash of their content).
 FEED_KEYS = {Entity.PRODUCT: "codigo", Entity.ORDER: "id"}
+# The catalogue the ERP only lists whole (no change date), with the reading of each record.
+LISTINGS: dict[Entity, Callable[[Doc], BaseModel]] = {
+    Entity.CATEGORY: category_from_erp,
+    Entity.BRAND: brand_from_erp,
+    Entity.ATTRIBUTE: attribute_from_erp,
+}
 RATE_LIMIT_TRIES = 5
 ERP_API_ROOT = "https://{{empresa}}.eccosys.com.br/api"
 CHECK_BY_STATUS: dict[int, tuple[CheckOutcome, str]] = {
@@ -148,8 +156,8 @@ class ErpPlatformClient:
         The ERP lists by id and filters by day, so a page is no boundary in time: the cursor
         of each page only remembers what it delivered, and the last (empty) page moves it on.
         """
-        if entity is Entity.ATTRIBUTE:
-            async for page in self._attributes(cursor):
+        if entity in LISTINGS:
+            async for page in self._catalog(entity, cursor):
                 yield page
             return
         if entity not in FEED_KEYS:
@@ -177,10 +185,28 @@ class ErpPlatformClient:
             yield Page(records=records, cursor=held)
         yield Page(records=[], cursor=advance(cursor, delivered))
 
-    async def _attributes(self, cursor: SyncCursor) -> AsyncIterator[Page]:
-        """Every attribute, each time: `atributos` carry no change date (READ, not LIST_SINCE)."""
-        async for docs in self.erp.catalog.list_attributes(page_size=self.page_size):
-            yield Page(records=[attribute_from_erp(doc) for doc in docs], cursor=cursor)
+    def _listing(self, entity: Entity) -> AsyncIterator[list[Doc]]:
+        catalog = self.erp.catalog
+        if entity is Entity.CATEGORY:
+            return catalog.list_categories(page_size=self.page_size)
+        if entity is Entity.BRAND:
+            return catalog.list_brands(page_size=self.page_size)
+        return catalog.list_attributes(page_size=self.page_size)
+
+    async def _catalog(self, entity: Entity, cursor: SyncCursor) -> AsyncIterator[Page]:
+        """Every category, brand or attribute, each time: they carry no change date (READ, not
+        LIST_SINCE), so the cursor stays where it was."""
+        read = LISTINGS[entity]
+        async for docs in self._listing(entity):
+            yield Page(records=[read(doc) for doc in docs], cursor=cursor)
+
+    async def _listed(self, entity: Entity, erp_id: str) -> BaseModel:
+        """A category or brand by the ERP's id: the ERP reads them only as a list."""
+        async for docs in self._listing(entity):
+            for doc in docs:
+                if str(doc.get("id")) == erp_id:
+                    return LISTINGS[entity](doc)
+        raise NotFound(f"the ERP has no {entity} with id {erp_id!r}", status=404)
 
     async def _families(self, docs: list[Doc], lane: Lane) -> list[BaseModel]:
         """Each family once per page, read after the page was listed, so never older than it
@@ -202,7 +228,8 @@ class ErpPlatformClient:
         return pedido_to_order(pedido, await self.erp.invoices.invoice_of_order(pedido, lane=lane))
 
     async def get_by_code(self, entity: Entity, code: str) -> BaseModel:
-        """A product by any member's code (or id), an order by the ERP's id."""
+        """A product by any member's code (or id), an order, category, brand or attribute by
+        the ERP's id."""
         if entity is Entity.PRODUCT:
             product = await patiently(lambda: self._product(code, Lane.LIVE))
             if product is None:
@@ -213,6 +240,8 @@ class ErpPlatformClient:
             return await patiently(lambda: self._order(pedido, Lane.LIVE))
         if entity is Entity.ATTRIBUTE:
             return attribute_from_erp(await patiently(lambda: self.erp.catalog.get_attribute(code)))
+        if entity in LISTINGS:
+            return await patiently(lambda: self._listed(entity, code))
         raise Permanent(f"the ERP has no {entity} to read by code")
 
     async def upsert(self, entity: Entity, record: BaseModel) -> str:

@@ -185,7 +185,11 @@ def test_categories_and_brands() -> None:
     category = category_from_erp({"id": 7, "nome": "Camisetas", "idExterno": "x"})
     assert (category.code, category.name, category.parent_code) == ("7", "Camisetas", None)
     assert category_from_erp({"id": 8, "nome": "Polo", "idCategoriaPai": 7}).parent_code == "7"
-    assert brand_from_erp({"id": "3", "nome": "Ponte Wear"}) == Brand(name="Ponte Wear")
+    assert category.platform_category_id == "7"
+    assert brand_from_erp({"id": "3", "nome": "Ponte Wear"}) == Brand(
+        name="Ponte Wear", platform_brand_id="3"
+    )
+    assert brand_from_erp({"nome": "Ponte Wear"}) == Brand(name="Ponte Wear")
     assert brand_to_erp(Brand(name="Ponte Wear")) == {"nome": "Ponte Wear"}
 
 

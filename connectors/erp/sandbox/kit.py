@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import socket
+from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -37,6 +38,7 @@ from connectors.erp.sandbox.push import push_headers
 from connectors.erp.sandbox.server import running_sandbox
 from connectors.erp.settings import ErpSettings
 from connectors.erp.situacao import Situacao
+from connectors.erp.wire import ItemResult
 from connectors.sandbox_server import closed_loopback_port
 from connectors.urls import PRIVATE_URLS_CONTEXT
 from schemas.address import Address
@@ -122,7 +124,7 @@ class ErpSandboxKit:
 
     async def seed(self, entity: Entity, count: int) -> list[str]:
         """Product families (by parent code), counter-sale orders (by ERP id), products
-        with a balance in deposit 1 (by code), or attributes (by ERP id)."""
+        with a balance in deposit 1 (by code), or attributes, categories and brands (by ERP id)."""
         if entity is Entity.PRODUCT:
             return [await self._seed_product() for _ in range(count)]
         if entity is Entity.ORDER:
@@ -134,6 +136,14 @@ class ErpSandboxKit:
             return codes
         if entity is Entity.ATTRIBUTE:
             return [await self._seed_attribute() for _ in range(count)]
+        if entity is Entity.CATEGORY:
+            create = self.erp.catalog.create_categories
+            return [await self._seed_named(create, "Categoria") for _ in range(count)]
+        if entity is Entity.BRAND:
+            return [
+                await self._seed_named(self.erp.catalog.create_brands, "Marca")
+                for _ in range(count)
+            ]
         raise ValueError(f"the ERP sandbox has no {entity} to seed")
 
     async def _seed_product(self) -> str:
@@ -145,6 +155,13 @@ class ErpSandboxKit:
     async def _seed_attribute(self) -> str:
         nome = f"Tamanho {next(self._serial)}"
         [result] = await self.erp.catalog.create_attributes([{"nome": nome, "valores": ["P", "M"]}])
+        assert result.ok and result.id is not None, result
+        return result.id
+
+    async def _seed_named(
+        self, create: Callable[[list[dict[str, Any]]], Awaitable[list[ItemResult]]], noun: str
+    ) -> str:
+        [result] = await create([{"nome": f"{noun} {next(self._serial)}"}])
         assert result.ok and result.id is not None, result
         return result.id
 
