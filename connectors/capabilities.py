@@ -51,6 +51,10 @@ class ConnectorSpec:
     product_specifications: bool = False
     """True: a product write sets ``Product.specifications`` on the platform; False: the
     platform has no documented place for them and they are not sent."""
+    on_products: dict[Entity, str] = field(default_factory=dict)
+    """Catalogue entities the platform keeps on each product instead of as records of their
+    own (Shopify's vendor), each with the sentence an operator reads when asked to export
+    them: they travel with the products."""
 
     def can(self, entity: Entity, operation: Operation) -> bool:
         return operation in self.capabilities.get(entity, frozenset())

@@ -28,6 +28,13 @@ NUVEMSHOP = ConnectorSpec(
         Entity.STOCK: frozenset({Operation.WRITE}),
         Entity.PRICE: frozenset({Operation.WRITE}),
     },
+    on_products={
+        Entity.BRAND: "A Nuvemshop não tem cadastro de marcas: a marca segue em cada produto.",
+        Entity.ATTRIBUTE: (
+            "A Nuvemshop não tem cadastro de atributos: as variações (Cor, Tamanho...) seguem "
+            "em cada produto."
+        ),
+    },
     client=NuvemshopClient,
     verify_notification=verify_nuvemshop_notification,
     sandbox_kit=NuvemshopSandboxKit,

@@ -55,6 +55,13 @@ SHOPIFY = ConnectorSpec(
         Entity.STOCK: frozenset({WRITE, WEBHOOK}),
         Entity.PRICE: frozenset({WRITE}),
     },
+    on_products={
+        Entity.BRAND: "A Shopify não tem cadastro de marcas: a marca segue em cada produto.",
+        Entity.ATTRIBUTE: (
+            "A Shopify não tem cadastro de atributos: as opções (Cor, Tamanho...) seguem em "
+            "cada produto."
+        ),
+    },
     client=ShopifyClient,
     verify_notification=verify_shopify_notification,
     token_updates=lambda tokens: shopify_token_updates(tokens),

@@ -45,8 +45,9 @@ TRAY = ConnectorSpec(
         Entity.CATEGORY: frozenset({Operation.READ, Operation.GET_BY_CODE, Operation.WRITE}),
         Entity.BRAND: frozenset({Operation.READ, Operation.GET_BY_CODE, Operation.WRITE}),
         # "características" (GET /products/properties): no change date, so no LIST_SINCE; no
-        # read by id is documented, so GET_BY_CODE finds the id in the list.
-        Entity.ATTRIBUTE: frozenset({Operation.READ, Operation.GET_BY_CODE}),
+        # read by id is documented, so GET_BY_CODE finds the id in the list. Written with
+        # POST /properties when the store has none of that name (no update is documented).
+        Entity.ATTRIBUTE: frozenset({Operation.READ, Operation.GET_BY_CODE, Operation.WRITE}),
         Entity.STOCK: frozenset({Operation.WRITE}),
         Entity.PRICE: frozenset({Operation.WRITE}),
     },

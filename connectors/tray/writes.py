@@ -21,8 +21,9 @@ from connectors.tray.mapping import (
     variant_to_tray,
 )
 from connectors.tray.paging import records
-from connectors.tray.properties import write_properties
+from connectors.tray.properties import upsert_property, write_properties
 from connectors.tray.values import store_day
+from schemas.attribute import Attribute
 from schemas.brand import Brand
 from schemas.category import Category
 from schemas.price import Price
@@ -136,6 +137,8 @@ async def upsert(session: TraySession, entity: Entity, record: BaseModel) -> str
         return await _upsert_category(session, record)
     if entity is Entity.BRAND and isinstance(record, Brand):
         return await _upsert_brand(session, record)
+    if entity is Entity.ATTRIBUTE and isinstance(record, Attribute):
+        return await upsert_property(session, record)
     raise ConfigError(f"Tray cannot write {entity} from a {type(record).__name__}")
 
 

@@ -32,6 +32,12 @@ VTEX = ConnectorSpec(
         Entity.PRICE: frozenset({_W}),
         Entity.ORDER: frozenset({_R, _L, _G, _W, _H}),
     },
+    on_products={
+        Entity.ATTRIBUTE: (
+            "A VTEX guarda especificações dentro de cada categoria, não num cadastro de "
+            "atributos: as especificações seguem em cada produto."
+        ),
+    },
     client=VtexClient,
     verify_notification=verify_vtex_notification,
     sandbox_kit=VtexSandboxKit,

@@ -94,3 +94,32 @@ async def test_properties_honour_the_rate_limit(kit: TraySandboxKit) -> None:
     finally:
         await client.aclose()
     assert found.platform_attribute_id == code  # type: ignore[attr-defined]
+
+
+async def test_an_attribute_is_written_once_and_found_again_by_id_or_name(
+    kit: TraySandboxKit,
+) -> None:
+    seeded = await kit.seed(Entity.ATTRIBUTE, 51)  # the one written lands past the first page
+    client = TrayClient(kit.settings())
+    cor = Attribute(name="Cor", values=["Azul", "Verde"])
+    try:
+        made = await client.upsert(Entity.ATTRIBUTE, cor)
+        by_name = await client.upsert(Entity.ATTRIBUTE, cor)
+        by_id = await client.upsert(
+            Entity.ATTRIBUTE, cor.model_copy(update={"platform_attribute_id": made})
+        )
+        gone = await client.upsert(
+            Entity.ATTRIBUTE, cor.model_copy(update={"platform_attribute_id": "999999"})
+        )
+        read = await client.get_by_code(Entity.ATTRIBUTE, made)
+        listed = [
+            r
+            async for page in client.list_since(Entity.ATTRIBUTE, SyncCursor())
+            for r in page.records
+        ]
+    finally:
+        await client.aclose()
+    assert made not in seeded
+    assert made == by_name == by_id == gone, "one property, however often it is exported"
+    assert read == Attribute(name="Cor", values=["Azul", "Verde"], platform_attribute_id=made)
+    assert len(listed) == len(seeded) + 1
