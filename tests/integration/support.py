@@ -27,8 +27,10 @@ def create_integration(
     *,
     automations: dict[str, Any] | None = None,
     settings: dict[str, Any] | None = None,
+    token: str | None = None,
 ) -> dict[str, Any]:
-    """A Shopify integration of the stack's shop; ``automations`` default: order_import on."""
+    """A Shopify integration of the stack's shop; ``automations`` default: order_import on;
+    ``token`` replaces the shop's real access token (e.g. a revoked one)."""
     extra: dict[str, Any] = {} if settings is None else {"settings": settings}
     response = worker.api(
         "POST",
@@ -39,7 +41,7 @@ def create_integration(
             "name": f"Loja {integration_id}",
             "access": {
                 "shop_domain": stack.shop_domain,
-                "admin_api_token": stack.shopify_token,
+                "admin_api_token": token or stack.shopify_token,
                 "webhook_secret": stack.webhook_secret,
                 "base_url": stack.shopify_url,
             },

@@ -45,16 +45,6 @@ AWAITING_PAYMENT = {"erp_order_status": -1}  # new ERP orders wait for the payme
 
 
 @pytest.fixture(scope="module")
-def stack(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    running = Stack(kafka_bootstrap, Path(tmp_path_factory.mktemp("vendas")))
-    try:
-        running.start_sandboxes()
-        yield running
-    finally:
-        running.stop()
-
-
-@pytest.fixture(scope="module")
 def worker(stack: Stack) -> Worker:
     return stack.start_worker(PONTE_PREREQUISITE_TIMEOUT_SECONDS=str(PREREQUISITE_TIMEOUT))
 

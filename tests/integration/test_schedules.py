@@ -23,6 +23,7 @@ from connectors.vtex.transport import Api
 from tests.harness import Stack, Worker, wait_until
 from tests.integration.support import (
     API_VERSION,
+    create_integration,
     erp_orders,
     order_body,
     place_order,
@@ -36,32 +37,6 @@ pytestmark = pytest.mark.broker
 
 IMPORT_ON = {"order_import": {"enabled": True}}
 POLLING_ON = {**IMPORT_ON, "order_polling": {"enabled": True, "interval_seconds": 60}}
-
-
-def create_shop(
-    stack: Stack,
-    worker: Worker,
-    integration_id: str,
-    automations: dict[str, Any],
-    token: str | None = None,
-) -> None:
-    response = worker.api(
-        "POST",
-        "/api/v1/integrations",
-        json={
-            "id": integration_id,
-            "platform": "shopify",
-            "name": f"Loja {integration_id}",
-            "access": {
-                "shop_domain": stack.shop_domain,
-                "admin_api_token": token or stack.shopify_token,
-                "webhook_secret": stack.webhook_secret,
-                "base_url": stack.shopify_url,
-            },
-            "automations": automations,
-        },
-    )
-    assert response.status_code == 201, response.text
 
 
 def set_automations(worker: Worker, integration_id: str, patch: dict[str, Any]) -> None:
@@ -98,25 +73,10 @@ def shopify_webhooks(stack: Stack, address: str) -> list[dict[str, Any]]:
     return list(response.json()["webhooks"])
 
 
-@pytest.fixture(scope="module")
-def stack(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    running = Stack(kafka_bootstrap, Path(tmp_path_factory.mktemp("schedules")))
-    try:
-        running.start_sandboxes()
-        yield running
-    finally:
-        running.stop()
-
-
-@pytest.fixture(scope="module")
-def worker(stack: Stack) -> Worker:
-    return stack.start_worker()
-
-
 def test_polling_imports_an_order_no_webhook_announced(stack: Stack, worker: Worker) -> None:
     order = place_order(stack, sku="POLL-1")  # no subscription: nobody is notified
 
-    create_shop(stack, worker, "loja-polling", POLLING_ON)
+    create_integration(stack, worker, "loja-polling", automations=POLLING_ON)
 
     created = wait_until(lambda: erp_orders(stack, order["name"]), 60, "the polled order")
     assert len(created) == 1
@@ -138,7 +98,7 @@ def test_polling_imports_an_order_no_webhook_announced(stack: Stack, worker: Wor
 
 
 def test_an_order_from_webhook_and_polling_is_one_erp_order(stack: Stack, worker: Worker) -> None:
-    create_shop(stack, worker, "loja-ambos", IMPORT_ON)
+    create_integration(stack, worker, "loja-ambos", automations=IMPORT_ON)
     order = place_order(stack, sku="BOTH-1")
     body = order_body(order)
     delivered = post_webhook(worker, "loja-ambos", body, shopify_headers(stack, body))
@@ -156,7 +116,7 @@ def test_an_order_from_webhook_and_polling_is_one_erp_order(stack: Stack, worker
 
 
 def test_run_now_refuses_what_it_cannot_run(stack: Stack, worker: Worker) -> None:
-    create_shop(stack, worker, "loja-run", IMPORT_ON)
+    create_integration(stack, worker, "loja-run", automations=IMPORT_ON)
 
     unknown = run_now(worker, "loja-run", "coffee")
     not_scheduled = run_now(worker, "loja-run", "webhooks")
@@ -173,7 +133,9 @@ def test_run_now_refuses_what_it_cannot_run(stack: Stack, worker: Worker) -> Non
 def test_a_run_refused_for_auth_fails_and_flags_the_integration(
     stack: Stack, worker: Worker
 ) -> None:
-    create_shop(stack, worker, "loja-token-errado", IMPORT_ON, token="shpat_revoked")
+    create_integration(
+        stack, worker, "loja-token-errado", automations=IMPORT_ON, token="shpat_revoked"
+    )
 
     answer = run_now(worker, "loja-token-errado", "order_polling")
 
@@ -223,7 +185,9 @@ def test_reconciliation_imports_a_missed_order_and_reports_drift(
     sku = f"REC-{uuid.uuid4().hex[:6].upper()}"
     asyncio.run(stock_in_erp(stack, sku, 7))
     listed_in_shop(stack, sku)  # the shop shows 0 of it
-    create_shop(stack, worker, "loja-reconcilia", IMPORT_ON)  # no webhooks, no polling
+    create_integration(
+        stack, worker, "loja-reconcilia", automations=IMPORT_ON
+    )  # no webhooks, no polling
     missed = place_order(stack, sku="REC-ORDER")
 
     answer = run_now(worker, "loja-reconcilia", "reconciliation")
@@ -277,7 +241,9 @@ def test_the_webhooks_switch_registers_and_removes_shopify_notifications(
     stack: Stack, worker: Worker
 ) -> None:
     address = f"{worker.url}/webhooks/shopify/loja-webhooks"
-    create_shop(stack, worker, "loja-webhooks", {**IMPORT_ON, "webhooks": {"enabled": True}})
+    create_integration(
+        stack, worker, "loja-webhooks", automations={**IMPORT_ON, "webhooks": {"enabled": True}}
+    )
 
     def all_registered() -> list[dict[str, Any]]:
         hooks = shopify_webhooks(stack, address)
@@ -433,12 +399,12 @@ def test_a_new_leader_does_not_rerun_what_just_ran(
         own.start_sandboxes()
         place_order(own, sku="LEADER-1")  # so that every first poll reads something
         first = own.start_worker("first")
-        create_shop(own, first, "loja-antes", POLLING_ON)
+        create_integration(own, first, "loja-antes", automations=POLLING_ON)
         wait_until(lambda: polling_runs(first, "loja-antes"), 30, "the first leader's run")
         first.process.stop()
 
         second = own.start_worker("second")
-        create_shop(own, second, "loja-depois", POLLING_ON)
+        create_integration(own, second, "loja-depois", automations=POLLING_ON)
 
         wait_until(lambda: polling_runs(second, "loja-depois"), 30, "the new leader's first run")
         assert starts_of("loja-antes") == 1  # ran < 60 s ago: not started again
