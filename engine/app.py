@@ -26,6 +26,7 @@ from engine.state.history import HistoryView
 from engine.state.jobs import JobsView
 from engine.state.links import LinksView
 from engine.state.parked import ParkedView
+from engine.state.sessions import SessionsView
 from engine.web.admin import integrations_views
 from engine.web.api_errors import answer_api_errors_as_json
 from engine.web.automation_runs_api import automation_runs_views
@@ -40,7 +41,16 @@ from engine.web.openapi import OPENAPI_PATH, openapi_view
 from engine.web.ops import ops_views
 from engine.web.records_api import records_views
 from engine.web.ui import ui_views
-from topics.registry import CONFIG_LOG, HELD, HISTORY, INTEGRATIONS, JOBS, LINKS, PARKED
+from topics.registry import (
+    CONFIG_LOG,
+    HELD,
+    HISTORY,
+    INTEGRATIONS,
+    JOBS,
+    LINKS,
+    PARKED,
+    SESSIONS,
+)
 
 
 def create_engine(settings: EngineSettings) -> Engine:
@@ -109,6 +119,7 @@ def _views(bootstrap: str, topics: BoundTopics) -> Views:
         held=HeldView(bootstrap, topics.name(HELD)),
         jobs=JobsView(bootstrap, topics.name(JOBS)),
         config_log=ConfigLogView(bootstrap, topics.name(CONFIG_LOG)),
+        sessions=SessionsView(bootstrap, topics.name(SESSIONS)),
     )
 
 

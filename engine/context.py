@@ -18,6 +18,7 @@ from engine.state.history import HistoryView
 from engine.state.jobs import JobsView
 from engine.state.links import LinksView
 from engine.state.parked import ParkedView
+from engine.state.sessions import SessionsView
 
 
 @dataclass
@@ -30,6 +31,7 @@ class Views:
     held: HeldView
     jobs: JobsView
     config_log: ConfigLogView
+    sessions: SessionsView
 
 
 @dataclass

@@ -18,6 +18,7 @@ from schemas.integration import Integration
 from schemas.job import Job, JobCommand
 from schemas.link import Link
 from schemas.parked import ParkedRecord
+from schemas.session import SessionRevoked
 from topics.cursor_record import CursorRecord
 from topics.spec import Cleanup, TopicSpec
 
@@ -149,6 +150,16 @@ OUTBOUND = TopicSpec(
 """ERP changes to apply on one integration's platform (live fan-out and Exportar jobs); stock is
 keyed ``{integration_id}:stock:{sku}`` so every warehouse of one SKU meets in one partition."""
 
+SESSIONS = TopicSpec(
+    name="ponte.sessions",
+    key="session id",
+    value=SessionRevoked,
+    partitions=3,
+    retention=timedelta(days=31),
+)
+"""Screen sessions ended by sign-out, refused by every worker; kept longer than the longest
+sign-in (30 days), after which the cookie is refused for its age alone."""
+
 DECLARED: tuple[TopicSpec, ...] = (
     INTEGRATIONS,
     DELIVERIES,
@@ -164,6 +175,7 @@ DECLARED: tuple[TopicSpec, ...] = (
     JOBS,
     OUTBOUND,
     JOB_COMMANDS,
+    SESSIONS,
 )
 
 

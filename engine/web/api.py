@@ -9,8 +9,9 @@ from faust.web import Request, View
 from pydantic import BaseModel, ValidationError
 
 from engine.context import Engine
-from engine.web.auth import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE, SessionKeys
+from engine.web.auth import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE
 from engine.web.responses import bearer_matches, error_body, validation_details
+from engine.web.sessions import keys_of, live_session
 from schemas.integration import Integration
 
 READ_YOUR_WRITES_SECONDS = 10.0
@@ -25,18 +26,16 @@ class ApiError(Exception):
         self.status, self.body = status, error_body(code, message, **details)
 
 
-def authorize(engine: Engine, request: Request) -> None:
+async def authorize(engine: Engine, request: Request) -> None:
     """The admin token, or a signed-in session (plus its CSRF token when changing things)."""
     if bearer_matches(request.headers.get("Authorization"), engine.settings.admin_token):
         return
-    settings = engine.settings
-    keys = SessionKeys.derive(settings.secret_key, settings.admin_password_hash)
     session = request.cookies.get(SESSION_COOKIE)
-    if settings.admin_password_hash is None or keys.user_of(session) is None:
+    if await live_session(engine, session) is None:
         raise ApiError(
             401, "unauthorized", "send Authorization: Bearer <admin token>, or sign in at /login"
         )
-    if request.method not in SAFE_METHODS and not keys.csrf_matches(
+    if request.method not in SAFE_METHODS and not keys_of(engine).csrf_matches(
         str(session), request.headers.get(CSRF_HEADER)
     ):
         raise ApiError(
@@ -90,7 +89,7 @@ class AdminView(View):
 
     async def dispatch(self, request: Any) -> Any:
         try:
-            authorize(self.ponte, request)
+            await authorize(self.ponte, request)
             return await super().dispatch(request)
         except ApiError as exc:
             return self.json(exc.body, status=exc.status)

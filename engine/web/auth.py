@@ -3,9 +3,11 @@
 Passwords are hashed with scrypt (a standard, memory-hard KDF) and a random salt, stored as
 ``scrypt$<n>$<r>$<p>$<salt>$<hash>`` (base64) and compared in constant time.
 
-A session is a signed cookie, not a server-side record, so any worker of the group accepts
-it: ``<user>.<expires>.<nonce>.<signature>``. The signing key is derived from the engine's
-secret key and the password hash, so changing the password signs everyone out. The CSRF token
+A session is a signed cookie, so any worker of the group accepts it without a lookup:
+``<user>.<expires>.<session id>.<signature>``. Signing out writes the session id to the sessions
+topic, which every worker folds into memory and refuses from then on (``engine/web/sessions.py``).
+The signing key is derived from the engine's secret key and the password hash, so changing the
+password signs everyone out. The CSRF token
 of a session is another HMAC of it: pages carry it, state-changing requests send it back in
 ``X-CSRF-Token`` (or the ``csrf`` form field) and the server recomputes it.
 """
@@ -67,6 +69,15 @@ def password_matches(password: str, stored: str) -> bool:
 
 
 @dataclass(frozen=True)
+class Session:
+    """What a valid session cookie says: who, which session, until when (epoch seconds)."""
+
+    user: str
+    session_id: str
+    expires: int
+
+
+@dataclass(frozen=True)
 class SessionKeys:
     """Signs and checks session cookies, CSRF tokens and login-form tokens."""
 
@@ -83,23 +94,28 @@ class SessionKeys:
 
     def issue(self, user: str, lifetime_seconds: float, now: float | None = None) -> str:
         expires = int((now or time.time()) + lifetime_seconds)
-        body = f"{_b64(user.encode())}.{expires}.{secrets.token_hex(8)}"
+        body = f"{_b64(user.encode())}.{expires}.{secrets.token_hex(16)}"
         return f"{body}.{self._sign('session', body)}"
 
-    def user_of(self, token: str | None, now: float | None = None) -> str | None:
-        """The signed-in user of a session token; None when forged, malformed or expired."""
+    def session_of(self, token: str | None, now: float | None = None) -> Session | None:
+        """The session a token carries; None when forged, malformed or expired."""
         if not token or token.count(".") != 3:
             return None
         body, signature = token.rsplit(".", 1)
         if not hmac.compare_digest(signature, self._sign("session", body)):
             return None
-        user, expires, _nonce = body.split(".")
+        user, expires, session_id = body.split(".")
         if not expires.isdigit() or int(expires) < (now or time.time()):
             return None
         try:
-            return _unb64(user).decode()
+            return Session(_unb64(user).decode(), session_id, int(expires))
         except ValueError:
             return None
+
+    def user_of(self, token: str | None, now: float | None = None) -> str | None:
+        """The signed-in user of a session token; None when forged, malformed or expired."""
+        session = self.session_of(token, now)
+        return None if session is None else session.user
 
     def csrf_for(self, session_token: str) -> str:
         return self._sign("csrf", session_token)

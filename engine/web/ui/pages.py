@@ -15,13 +15,8 @@ from faust.web import Request, Response, View
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from engine.context import Engine
-from engine.web.auth import (
-    SESSION_COOKIE,
-    FailedSignIns,
-    SessionKeys,
-    credentials_match,
-    safe_next,
-)
+from engine.web.auth import SESSION_COOKIE, FailedSignIns, credentials_match, safe_next
+from engine.web.sessions import end_session, keys_of, live_session
 from engine.web.ui.words import API_ERRORS
 
 HERE = Path(__file__).parent
@@ -43,10 +38,6 @@ PAGE_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
-
-
-def keys_of(engine: Engine) -> SessionKeys:
-    return SessionKeys.derive(engine.settings.secret_key, engine.settings.admin_password_hash)
 
 
 def secure_request(engine: Engine, request: Request) -> bool:
@@ -72,10 +63,10 @@ class Page(View):
 
     async def dispatch(self, request: Any) -> Any:
         token = request.cookies.get(SESSION_COOKIE)
-        user = keys_of(self.ponte).user_of(token)
-        if user is None or self.ponte.settings.admin_password_hash is None:
+        session = await live_session(self.ponte, token)
+        if session is None:
             return redirect(f"/login?next={quote(request.path_qs, safe='')}")
-        request["ponte_user"] = user
+        request["ponte_user"] = session.user
         request["ponte_csrf"] = keys_of(self.ponte).csrf_for(str(token))
         return await super().dispatch(request)
 
@@ -147,11 +138,15 @@ def sign_in_views(engine: Engine) -> dict[str, type[View]]:
         async def post(self, request: Request) -> Response | web.Response:
             form = await form_of(request)
             token = request.cookies.get(SESSION_COOKIE)
-            keys = keys_of(engine)
-            if keys.user_of(token) is not None and not keys.csrf_matches(
-                str(token), form.get("csrf")
-            ):
-                return self.html("CSRF token inválido", status=403, headers=dict(PAGE_HEADERS))
+            session = keys_of(engine).session_of(token)
+            if session is not None:
+                if not keys_of(engine).csrf_matches(str(token), form.get("csrf")):
+                    return self.html(
+                        "Sessão alterada: recarregue a página e tente sair de novo.",
+                        status=403,
+                        headers=dict(PAGE_HEADERS),
+                    )
+                await end_session(engine, session)
             response = redirect("/login")
             response.del_cookie(SESSION_COOKIE, path="/")
             return response
