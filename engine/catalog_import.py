@@ -21,6 +21,7 @@ from connectors.erp.mapping_products import product_to_erp
 from connectors.erp.platform import ErpPlatformClient
 from connectors.errors import ConnectorError, Permanent, Retryable
 from engine.context import Engine
+from engine.echo import ECHO_DETAIL, fingerprint, toward_erp, toward_platform, with_fingerprints
 from engine.failures import MappingMissing, PrerequisiteMissing, park_failure, resolve_parked
 from engine.mapped import product_for_erp
 from engine.metrics import RETRIES
@@ -67,6 +68,7 @@ async def import_record(
     entity, record = found
     platform_id = platform_id_of(record)
     known = engine.views.links.by_platform_id(integration.id, entity.value, platform_id)
+    held = held_content(record, integration) if isinstance(record, Product) else None
     if isinstance(record, Product):
         record = product_for_erp(family_parent(record), integration, creating=known is None)
 
@@ -84,11 +86,56 @@ async def import_record(
     except FAILURES as exc:
         parked = await park_failure(engine, envelope, CATALOG, exc, attempts=_attempts(exc))
         return parked.reason
-    if known is None or known.erp_id != erp_id:
-        await save_link(engine.topics, link_for(integration, entity, record, erp_id, platform_id))
+    link = known
+    if link is None or link.erp_id != erp_id:
+        link = link_for(integration, entity, record, erp_id, platform_id)
+    if held is not None:
+        link = with_fingerprints(link, erp=held[0], platform=held[1])
+    if link != known:
+        await save_link(engine.topics, link)
     _history(engine, envelope, integration, record, erp_id)
     await resolve_parked(engine, envelope)
     return None
+
+
+async def skipped_as_echo(
+    engine: Engine, integration: Integration, envelope: EventEnvelope
+) -> bool:
+    """True when a platform's product has nothing the ERP does not hold already (the echo of
+    our own export, or a change only to fields the ERP owns): not written, a history entry
+    says so, and the link notes what the platform holds now (engine.echo)."""
+    payload = envelope.payload
+    if not isinstance(payload, ProductChanged):
+        return False
+    product = payload.product
+    link = engine.views.links.by_platform_id(
+        integration.id, Entity.PRODUCT.value, platform_id_of(product)
+    ) or engine.views.links.get(integration.id, Entity.PRODUCT.value, family_parent(product).sku)
+    erp, platform = held_content(product, integration)
+    if link is None or link.erp_fingerprint != erp:
+        return False
+    if link.platform_fingerprint != platform:
+        await save_link(engine.topics, with_fingerprints(link, erp=erp, platform=platform))
+    entry = event_entry(
+        envelope,
+        Step.SKIPPED,
+        "echo",
+        ECHO_DETAIL.format(side="the ERP"),
+        config_version=integration.version,
+        search_keys=sorted({link.erp_id, link.platform_id} | _skus(product)),
+    )
+    record_history(engine.topics, entry)
+    return True
+
+
+def held_content(product: Product, integration: Integration) -> tuple[str, str]:
+    """(ERP, platform) fingerprints of a platform's product: once imported, what the ERP holds;
+    already, what the platform holds (engine.echo)."""
+    settings = integration.settings
+    return (
+        fingerprint(product, toward_erp(settings)),
+        fingerprint(product, toward_platform(settings)),
+    )
 
 
 async def write_to_erp(engine: Engine, entity: Entity, record: BaseModel, lane: Lane) -> str:

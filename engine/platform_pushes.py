@@ -22,6 +22,7 @@ from connectors.capabilities import Entity
 from connectors.contract import OrderMove
 from connectors.errors import NotFound, Permanent, Retryable
 from engine.context import Engine
+from engine.echo import ECHO_DETAIL, fingerprint, toward_erp, toward_platform, with_fingerprints
 from engine.failures import PrerequisiteMissing
 from engine.mapped import product_for_platform
 from engine.metrics import RETRIES, SINK_CALLS, SINK_LATENCY
@@ -45,9 +46,10 @@ from engine.state.links import save_link
 from schemas.codec import encode
 from schemas.command import PlatformCommand
 from schemas.events import OrderStatusChanged, PriceChanged, ProductChanged, StockChanged
-from schemas.integration import Integration
+from schemas.integration import Integration, IntegrationSettings
 from schemas.link import Link
 from schemas.parked import ErrorClass
+from schemas.product import Product
 from topics.registry import ERP_CHANGES
 
 log = logging.getLogger(__name__)
@@ -154,21 +156,44 @@ async def push_product(target: Target, command: PlatformCommand) -> Pushed:
     integration = target.integration
     sku = payload.product.sku
     key = f"{integration.id}:{sku}"
-    known = target.tables.products.get(key) or _linked_product(target, sku)
+    link = target.engine.views.links.get(integration.id, "product", sku)
+    known = target.tables.products.get(key) or (link.platform_id if link else None)
     creating = known is None
     product = product_for_platform(payload.product, integration, creating=creating)
+    held = _held_content(product, integration.settings)
+    if link is not None and known == link.platform_id and link.platform_fingerprint == held[1]:
+        await _note_held(target, with_fingerprints(link, erp=held[0], platform=held[1]), link)
+        detail = ECHO_DETAIL.format(side="the platform")
+        return Pushed(False, "echo", detail, search_keys=[sku, link.platform_id])
     product = prices_withheld_on_update(product, creating=creating)
     if known is not None and product.platform_product_id is None:
         product = product.model_copy(update={"platform_product_id": known})
     platform_id = await target.call(
         "upsert_product", lambda: target.client.upsert(Entity.PRODUCT, product)
     )
+    if link is None or link.platform_id != platform_id:
+        link = _product_link(integration, payload, platform_id)
+    await _note_held(target, with_fingerprints(link, erp=held[0], platform=held[1]), None)
     if known != platform_id:
-        await save_link(target.engine.topics, _product_link(integration, payload, platform_id))
         await _resend_waiting(target, [sku, *(v.sku for v in product.variants)])
     target.tables.products[key] = platform_id
     keys = [sku, platform_id, *(v.sku for v in product.variants if v.sku != sku)]
     return Pushed(True, "ok", _product_outcome(known, platform_id), f"upsert product {sku}", keys)
+
+
+def _held_content(product: Product, settings: IntegrationSettings) -> tuple[str, str]:
+    """(ERP, platform) fingerprints of an ERP product in platform form: what the ERP holds
+    and, once pushed, what the platform holds (engine.echo)."""
+    return (
+        fingerprint(product, toward_erp(settings)),
+        fingerprint(product, toward_platform(settings)),
+    )
+
+
+async def _note_held(target: Target, link: Link, before: Link | None) -> None:
+    """Save the link with what each side holds, unless it already says so."""
+    if link != before:
+        await save_link(target.engine.topics, link)
 
 
 async def push_order_moves(target: Target, command: PlatformCommand) -> Pushed:
@@ -236,11 +261,6 @@ def _product_outcome(known: str | None, platform_id: str) -> str:
     if known != platform_id:
         return f"product exported as {platform_id} (link moved from {known})"
     return f"product {platform_id} updated"
-
-
-def _linked_product(target: Target, sku: str) -> str | None:
-    link = target.engine.views.links.get(target.integration.id, "product", sku)
-    return None if link is None else link.platform_id
 
 
 def _product_link(integration: Integration, payload: ProductChanged, platform_id: str) -> Link:

@@ -17,6 +17,16 @@ class Link(Canonical):
     order_number: str | None = None
     created_by: str = Field(description="The flow that made it: import, export, order, match.")
     created_at: Timestamp
+    erp_fingerprint: str | None = Field(
+        None,
+        description="Fingerprint of the product content the ERP is known to hold, over the "
+        "fields a write to the ERP carries (engine.echo); None: not known yet.",
+    )
+    platform_fingerprint: str | None = Field(
+        None,
+        description="Fingerprint of the product content the platform is known to hold, over "
+        "the fields a write to the platform carries (engine.echo); None: not known yet.",
+    )
 
     @property
     def key(self) -> str:

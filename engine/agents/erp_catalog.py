@@ -11,7 +11,7 @@ from faust.types import EventT, StreamT
 from pydantic import ValidationError
 
 from connectors.budget import Lane
-from engine.catalog_import import catalog_record, import_record
+from engine.catalog_import import catalog_record, import_record, skipped_as_echo
 from engine.context import Engine
 from engine.dead_letters import send_to_dead_letter
 from engine.gate import Verdict, hold_event, verdict
@@ -49,6 +49,9 @@ async def sink_one(engine: Engine, event: EventT[bytes]) -> None:
     if gate is Verdict.HOLD:
         await hold_event(engine, integration, Automation.PRODUCT_IMPORT, CATALOG, envelope)
         EVENTS_PROCESSED.labels(agent=AGENT, type=envelope.type, outcome="held").inc()
+        return
+    if await skipped_as_echo(engine, integration, envelope):
+        EVENTS_PROCESSED.labels(agent=AGENT, type=envelope.type, outcome="echo").inc()
         return
     failure = await import_record(engine, integration, envelope, Lane.LIVE)
     outcome = "ok" if failure is None else "parked"
