@@ -135,3 +135,14 @@ def test_ponte_hash_password_refuses_a_short_password(
 
     assert exited.value.code == 1
     assert "at least 8 characters" in capsys.readouterr().err
+
+
+def test_each_sign_in_is_its_own_session_that_sign_out_can_name() -> None:
+    keys = SessionKeys.derive(KEY, SecretStr(HASH))
+    first, second = keys.issue("admin", 60, now=1000), keys.issue("admin", 60, now=1000)
+    one, other = keys.session_of(first, now=1001), keys.session_of(second, now=1001)
+
+    assert one is not None and other is not None
+    assert one.user == "admin" and one.expires == 1060
+    assert len(one.session_id) == 32 and one.session_id != other.session_id
+    assert keys.session_of(first[:-1] + "x", now=1001) is None

@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from engine.context import Engine
 from engine.web.auth import SESSION_COOKIE, FailedSignIns, credentials_match, safe_next
 from engine.web.sessions import end_session, keys_of, live_session
-from engine.web.ui.words import API_ERRORS
+from engine.web.ui.words import API_ERRORS, FIELD_WORDS
 
 HERE = Path(__file__).parent
 TEMPLATES = Environment(
@@ -27,6 +27,7 @@ TEMPLATES = Environment(
     lstrip_blocks=True,
 )
 TEMPLATES.globals["api_errors"] = API_ERRORS
+TEMPLATES.globals["field_words"] = FIELD_WORDS
 SCRIPTS = ("ponte.js", "ponte-integracao.js")
 PAGE_HEADERS = {
     "Content-Security-Policy": (

@@ -126,7 +126,91 @@ FIELDS = {
     "erp_order_status": "Situação dos pedidos novos no ERP",
     "sales_channel": "Canal de venda",
     "platform_extras": "Opções da plataforma",
+    # Incluir uma Plataforma, Acesso and the jobs' forms
+    "id": "Identificador",
+    "name": "Nome",
+    "platform": "Plataforma",
+    "access": "Dados de acesso",
+    "entity": "Tipo de cadastro",
+    "date_from": "De",
+    "date_to": "Até",
+    "order_number": "Número do pedido",
+    "interval_seconds": "Intervalo",
+    "enabled": "Ligada",
 }
+
+# Why a field was refused (pydantic's error type) as the screen says it after the field's
+# label; {limit} is the bound the value broke. A type missing here: "valor não aceito".
+FIELD_PROBLEMS = {
+    "missing": "preencha este campo",
+    "string_too_short": "use pelo menos {limit} caractere(s)",
+    "string_too_long": "use no máximo {limit} caracteres",
+    "too_short": "informe pelo menos {limit} item(ns)",
+    "too_long": "informe no máximo {limit} itens",
+    "greater_than": "use um valor maior que {limit}",
+    "greater_than_equal": "use um valor igual ou maior que {limit}",
+    "less_than": "use um valor menor que {limit}",
+    "less_than_equal": "use um valor igual ou menor que {limit}",
+    "int_parsing": "use um número inteiro",
+    "int_type": "use um número inteiro",
+    "int_from_float": "use um número inteiro, sem casas decimais",
+    "float_parsing": "use um número (com ponto ou vírgula decimal)",
+    "float_type": "use um número",
+    "decimal_parsing": "use um número",
+    "finite_number": "use um número finito",
+    "bool_parsing": "marque ou desmarque a opção",
+    "bool_type": "marque ou desmarque a opção",
+    "string_type": "use um texto",
+    "string_pattern_mismatch": "o formato não é o esperado; confira o exemplo do campo",
+    "url_parsing": "use um endereço completo, como https://minhaloja.com.br",
+    "url_type": "use um endereço completo, como https://minhaloja.com.br",
+    "url_scheme": "o endereço deve começar com http:// ou https://",
+    "date_parsing": "use uma data válida (dd/mm/aaaa)",
+    "date_from_datetime_parsing": "use uma data válida (dd/mm/aaaa)",
+    "date_type": "use uma data válida (dd/mm/aaaa)",
+    "datetime_parsing": "use uma data e hora válidas",
+    "datetime_from_date_parsing": "use uma data e hora válidas",
+    "datetime_type": "use uma data e hora válidas",
+    "timezone_aware": "informe também o fuso horário",
+    "literal_error": "escolha uma das opções da lista",
+    "enum": "escolha uma das opções da lista",
+    "extra_forbidden": "este campo não existe aqui; recarregue a página",
+    "dict_type": "preencha os campos deste grupo",
+    "model_type": "preencha os campos deste grupo",
+    "list_type": "informe uma lista de valores separados por vírgula",
+    "json_invalid": "o conteúdo não é um JSON válido",
+    "union_tag_invalid": "escolha uma das opções da lista",
+    "value_error": "valor não aceito",
+}
+
+# Our own validators' reasons (pydantic's "Value error, ..."), by a part of the English text.
+VALUE_ERRORS = {
+    "must be the permanent `{shop}.myshopify.com` domain": (
+        "use o domínio permanente da loja, terminado em .myshopify.com (ex.: minhaloja.myshopify.com)"
+    ),
+    "must be `YYYY-MM` (e.g. 2026-04) or `unstable`": "use o formato AAAA-MM (ex.: 2026-04)",
+    "is only accepted in sandbox/dev mode": "só é aceito em modo de testes (sandbox)",
+    "refresh_token needs client_id to be set": "o Refresh token exige o Client ID do aplicativo",
+    "must be the numeric store id": "use o número da loja (ex.: 123456)",
+    "must read `AppName (contact e-mail or URL)`": (
+        "use o nome do aplicativo e um contato, como Ponte (ti@loja.com)"
+    ),
+    "must be `v1` or a dated version": "use v1 ou uma versão datada, como 2025-03",
+    "must be a VTEX name": "use só letras minúsculas, números e hífens",
+    "must be an absolute http(s) URL": "use um endereço completo, como https://minhaloja.com.br",
+    "must not carry a user name or password": "o endereço não pode conter usuário ou senha",
+    "must use https": "o endereço deve começar com https://",
+    "must be a public host name": "use o endereço público da loja, não um endereço interno",
+    "is reserved by the screen and the API": "este identificador é reservado; escolha outro",
+    "the promotion must end after it starts": "a promoção deve terminar depois de começar",
+    "not allowed": "esta opção não existe para esta plataforma",
+    "unknown automation": "automação desconhecida; recarregue a página",
+    "not a scheduled automation": "esta automação não tem intervalo",
+    "must be a whole number of at least": "use um número inteiro de segundos, no mínimo o indicado",
+}
+
+# What the script needs to say field problems in pt-BR (embedded in every signed-in page).
+FIELD_WORDS = {"labels": FIELDS, "problems": FIELD_PROBLEMS, "reasons": VALUE_ERRORS}
 
 CHOICES = {
     "description": "Descrição",

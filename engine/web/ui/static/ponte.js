@@ -18,20 +18,59 @@ async function api(method, path, body) {
 
 // The API's error codes in pt-BR (engine/web/ui/words.py API_ERRORS, embedded in the page).
 const ERRORS = JSON.parse(document.getElementById("api-errors")?.textContent || "{}");
+// Field labels and why a field was refused, in pt-BR (words.py FIELD_WORDS).
+const FIELD_WORDS = JSON.parse(document.getElementById("field-words")?.textContent || "{}");
 
-// The label of the input a field path names (e.g. access.admin_api_token), else the path.
-function fieldName(path) {
+// The input a field path names (e.g. access.admin_api_token), if the page shows it.
+function inputOf(path, scope) {
   const last = String(path).split(".").pop();
-  const input = document.querySelector(`[name="${path}"], [name$=".${last}"], [name="${last}"]`);
-  return input?.labels?.[0]?.textContent.replace("*", "").trim() || path;
+  const css = `[name="${path}"], [name$=".${last}"], [name="${last}"]`;
+  return (scope || document).querySelector(css) || document.querySelector(css);
 }
 
-function problem(answer) {
+// The label a merchant sees for a field path: the input's own label, else the words table.
+function fieldName(path, scope) {
+  const shown = inputOf(path, scope)?.labels?.[0]?.textContent.replace("*", "").trim();
+  if (shown) return shown;
+  const parts = String(path).split(".").filter((part) => !/^\d+$/.test(part));
+  const labels = FIELD_WORDS.labels || {};
+  const named = [...parts].reverse().find((part) => labels[part]);
+  return named ? labels[named] : String(path);
+}
+
+// Why the API refused one field, in pt-BR: by pydantic's type, or by our validator's reason.
+function fieldReason(detail) {
+  const reasons = FIELD_WORDS.reasons || {};
+  const known = Object.keys(reasons).find((english) => String(detail.message).includes(english));
+  if (known && (!detail.type || detail.type === "value_error" || detail.type === "assertion_error")) {
+    return reasons[known];
+  }
+  const sentence = (FIELD_WORDS.problems || {})[detail.type];
+  if (sentence) return sentence.replace("{limit}", String(detail.limit ?? "").replace(".", ","));
+  return known ? reasons[known] : "valor não aceito";
+}
+
+// The refused fields: each input marked invalid, the first one focused, one sentence each.
+function fieldProblems(fields, scope) {
+  let first = null;
+  const lines = fields.map((detail) => {
+    const input = inputOf(detail.field, scope);
+    if (input && input.type !== "hidden") {
+      input.setAttribute("aria-invalid", "true");
+      first = first || input;
+    }
+    return `${fieldName(detail.field, scope)}: ${fieldReason(detail)}`;
+  });
+  first?.focus();
+  return lines;
+}
+
+function problem(answer, scope) {
   const error = answer.data?.error;
   if (!error) return `A Ponte não respondeu como esperado (erro ${answer.status}). Tente de novo.`;
   const sentence = ERRORS[error.code] || `Não foi possível: ${error.message}`;
-  const fields = (error.fields || []).map((f) => `${fieldName(f.field)}: ${f.message}`).join("; ");
-  return `${sentence}${fields ? ` (${fields})` : ""}`;
+  const fields = fieldProblems(error.fields || [], scope);
+  return fields.length ? `${sentence} ${fields.join("; ")}.` : sentence;
 }
 
 function say(where, text, kind) {
