@@ -1,56 +1,121 @@
 """Links (vínculos) between ERP ids and platform ids, findable by SKU, EAN, order number or
-platform code."""
+platform code.
+
+Compact: a link is kept as the bytes it was written as (decoded when read, as few at a time as a
+query needs), grouped by integration, with one term index per integration whose entries point
+at the link's key itself. About 0.9 KiB per link against 3 KiB for a pydantic object plus a set
+per term (bench.suite_memory measures it).
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import heapq
+from collections.abc import Iterable
+from datetime import datetime
+
+import orjson
 
 from engine.bindings import BoundTopics
+from engine.state.terms import TermIndex
 from engine.state.view import TopicView
 from schemas.codec import decode, encode
 from schemas.link import Link
 from topics.registry import LINKS
 
+TERM_FIELDS = ("erp_id", "platform_id", "sku", "ean", "order_number")
+
+
+class _IntegrationLinks:
+    """One integration's links: key -> encoded link, and the index of their terms."""
+
+    __slots__ = ("encoded", "terms")
+
+    def __init__(self) -> None:
+        self.encoded: dict[str, bytes] = {}
+        self.terms = TermIndex()
+
 
 class LinksView(TopicView):
     def __init__(self, bootstrap_servers: str, topic: str, **kwargs: object) -> None:
         super().__init__(bootstrap_servers, topic, **kwargs)
-        self._links: dict[str, Link] = {}
-        self._by_term: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self._integrations: dict[str, _IntegrationLinks] = {}
 
     def get(self, integration_id: str, entity: str, erp_id: str) -> Link | None:
-        return self._links.get(f"{integration_id}:{entity}:{erp_id}")
+        links = self._integrations.get(integration_id)
+        encoded = links and links.encoded.get(f"{integration_id}:{entity}:{erp_id}")
+        return decode(Link, encoded) if encoded else None
 
     def by_platform_id(self, integration_id: str, entity: str, platform_id: str) -> Link | None:
-        for link in self.find(integration_id, platform_id):
+        prefix = f"{integration_id}:{entity}:"
+        for link in self._decoded(integration_id, platform_id, prefix):
             if link.entity == entity and link.platform_id == platform_id:
                 return link
         return None
 
     def find(self, integration_id: str, term: str) -> list[Link]:
         """Links of one integration whose ERP id, platform id, SKU, EAN or order number is ``term``."""
-        keys = self._by_term.get((integration_id, term), set())
-        return sorted((self._links[k] for k in keys if k in self._links), key=lambda link: link.key)
+        return sorted(self._decoded(integration_id, term), key=lambda link: link.key)
 
     def of_integration(self, integration_id: str) -> list[Link]:
-        return [link for link in self._links.values() if link.integration_id == integration_id]
+        links = self._integrations.get(integration_id)
+        return [decode(Link, value) for value in links.encoded.values()] if links else []
+
+    def id_pairs(self, integration_id: str, entity: str) -> list[tuple[str, str]]:
+        """(ERP id, platform id) of an integration's links of one entity, without decoding
+        whole links (the catalogue matching reads all of them)."""
+        links = self._integrations.get(integration_id)
+        prefix = f"{integration_id}:{entity}:"
+        pairs = []
+        for key, value in links.encoded.items() if links else ():
+            if key.startswith(prefix):
+                fields = orjson.loads(value)
+                pairs.append((fields["erp_id"], fields["platform_id"]))
+        return pairs
+
+    def newest(self, integration_id: str, count: int) -> list[Link]:
+        """An integration's ``count`` latest links by creation time, latest first."""
+        links = self._integrations.get(integration_id)
+        values = links.encoded.values() if links else ()
+        latest = heapq.nlargest(count, values, key=_created_at)
+        return [decode(Link, value) for value in latest]
+
+    def count(self, integration_id: str) -> int:
+        links = self._integrations.get(integration_id)
+        return len(links.encoded) if links else 0
 
     def apply(self, key: str, value: bytes | None) -> None:
-        old = self._links.pop(key, None)
+        link = decode(Link, value) if value is not None else None  # refuse unreadable first
+        integration_id = key.split(":", 1)[0]
+        links = self._integrations.get(integration_id)
+        if links is None:
+            if value is None:
+                return
+            links = self._integrations[integration_id] = _IntegrationLinks()
+        old = links.encoded.pop(key, None)
         if old is not None:
-            for term in _terms(old):
-                self._by_term[(old.integration_id, term)].discard(key)
-        if value is None:
+            fields = orjson.loads(old)
+            links.terms.discard(_terms(fields.get(name) for name in TERM_FIELDS), key)
+        if link is None or value is None:
+            if not links.encoded:
+                del self._integrations[integration_id]
             return
-        link = decode(Link, value)
-        self._links[key] = link
-        for term in _terms(link):
-            self._by_term[(link.integration_id, term)].add(key)
+        links.encoded[key] = value
+        links.terms.add(_terms(getattr(link, name) for name in TERM_FIELDS), key)
+
+    def _decoded(self, integration_id: str, term: str, prefix: str = "") -> list[Link]:
+        links = self._integrations.get(integration_id)
+        if links is None:
+            return []
+        keys = links.terms.get(term)
+        return [decode(Link, links.encoded[k]) for k in keys if k.startswith(prefix)]
 
 
-def _terms(link: Link) -> set[str]:
-    terms = {link.erp_id, link.platform_id, link.sku, link.ean, link.order_number}
-    return {term for term in terms if term}
+def _created_at(value: bytes) -> datetime:
+    return datetime.fromisoformat(orjson.loads(value)["created_at"])
+
+
+def _terms(values: Iterable[object]) -> set[str]:
+    return {value for value in values if isinstance(value, str) and value}
 
 
 async def save_link(topics: BoundTopics, link: Link) -> None:

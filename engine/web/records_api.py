@@ -82,13 +82,10 @@ def records_views(engine: Engine) -> dict[str, type[View]]:
         async def get(self, request: Request, integration_id: str) -> Response:
             integration = integration_or_404(engine, integration_id)
             query = _query(request)
-            view = engine.views.links
             found = (
                 _find_links(engine, integration.id, query)
                 if query
-                else sorted(
-                    view.of_integration(integration.id), key=lambda k: k.created_at, reverse=True
-                )[:LISTED]
+                else engine.views.links.newest(integration.id, LISTED)
             )
             return self.json({"query": query, "links": [_link(k) for k in found]})
 
@@ -99,11 +96,7 @@ def records_views(engine: Engine) -> dict[str, type[View]]:
             integration = integration_or_404(engine, integration_id)
             wanted = parse(MatchRequest, await json_body(request), "matching request")
             erp_items, platform_items = await _catalogues(engine, integration)
-            links = [
-                (link.erp_id, link.platform_id)
-                for link in engine.views.links.of_integration(integration.id)
-                if link.entity == Entity.PRODUCT.value
-            ]
+            links = engine.views.links.id_pairs(integration.id, Entity.PRODUCT.value)
             report = match_catalogues(erp_items, platform_items, links)
             linked = 0
             if not wanted.dry_run:
