@@ -192,7 +192,11 @@ def _category_id(product: Product, existing: dict[str, Any] | None) -> int:
             return int(code)
     if existing and existing.get("CategoryId"):
         return int(existing["CategoryId"])
-    raise Permanent(f"product {product.sku}: no VTEX category id among {product.categories}")
+    raise Permanent(
+        f"product {product.sku}: no VTEX category id among {product.categories}; VTEX files a"
+        " new product under one of its category ids: add a Mapeamentos rule with target"
+        " 'category' giving it (and one with target 'brand' if the ERP has none), then retry"
+    )
 
 
 async def _brand_id(http: VtexHttp, name: str | None, existing: dict[str, Any] | None) -> int:
@@ -200,7 +204,10 @@ async def _brand_id(http: VtexHttp, name: str | None, existing: dict[str, Any] |
         return int(await upsert_brand(http, Brand(name=name)))
     if existing and existing.get("BrandId"):
         return int(existing["BrandId"])
-    raise Permanent("a new VTEX product needs a brand")
+    raise Permanent(
+        "a new VTEX product needs a brand: the ERP product has none; add a Mapeamentos rule"
+        " with target 'brand', then retry"
+    )
 
 
 async def _brand_name(http: VtexHttp, brand_id: Any, lane: Lane) -> str | None:

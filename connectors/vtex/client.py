@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -16,6 +17,7 @@ from connectors.cursor import SyncCursor, advance, is_new, read_from
 from connectors.errors import AuthError, ConfigError, NotFound, Retryable
 from connectors.vtex import catalog_ops, order_ops
 from connectors.vtex.hook_subscription import subscribe_hook, unsubscribe_hook
+from connectors.vtex.inventory import stock_shown
 from connectors.vtex.mapping import order_from_vtex
 from connectors.vtex.mapping_values import parse_instant
 from connectors.vtex.prices_stock import price_body, stock_body
@@ -147,6 +149,10 @@ class VtexClient:
             f"/api/logistics/pvt/inventory/skus/{sku_id}/warehouses/{warehouse}",
             json=stock_body(level, warehouse, current),
         )
+
+    async def stock_levels(self) -> dict[str, Decimal]:
+        """SKU -> the quantity the warehouse Ponte writes to shows, for reconciliation."""
+        return await stock_shown(self.http, self.settings.warehouse_id)
 
     async def set_price(self, price: Any) -> None:
         """basePrice/listPrice, and the promotion as a dated fixed price of our trade policy;

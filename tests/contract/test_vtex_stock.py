@@ -1,0 +1,70 @@
+"""The stock a VTEX account shows, read for reconciliation against the real sandbox: per SKU by
+RefId, only the warehouse Ponte writes to, and the account's 429s waited out, not failed on."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import orjson
+import pytest
+
+from connectors.capabilities import Entity
+from connectors.vtex.client import VtexClient
+from connectors.vtex.inventory import warehouse_quantity
+from connectors.vtex.sandbox.kit import VtexSandboxKit
+from schemas.product import Product
+from schemas.stock import StockLevel
+
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples" / "vtex"
+
+
+@pytest.fixture
+async def kit(tmp_path: Path) -> AsyncIterator[VtexSandboxKit]:
+    kit = VtexSandboxKit()
+    await kit.start(tmp_path)
+    try:
+        yield kit
+    finally:
+        await kit.stop()
+
+
+async def seeded_skus(kit: VtexSandboxKit, client: VtexClient, count: int) -> list[str]:
+    skus = []
+    for product_id in await kit.seed(Entity.PRODUCT, count):
+        product = await client.get_by_code(Entity.PRODUCT, product_id)
+        assert isinstance(product, Product)
+        skus += [variant.sku for variant in product.variants]
+    return skus
+
+
+async def test_the_stock_shown_is_read_per_sku_in_ponte_s_warehouse(kit: VtexSandboxKit) -> None:
+    client = VtexClient(kit.settings())
+    try:
+        skus = await seeded_skus(kit, client, 3)
+        now = datetime.now(UTC)
+        expected = {sku: Decimal(4 + n) for n, sku in enumerate(skus)}
+        for sku, quantity in expected.items():
+            await client.set_stock(
+                StockLevel(sku=sku, warehouse="1", quantity=quantity, measured_at=now)
+            )
+        await kit.force_rate_limit(3, retry_after=0.2)  # the account throttles mid-walk
+
+        shown = await client.stock_levels()
+    finally:
+        await client.aclose()
+
+    assert {sku: shown[sku] for sku in expected} == expected
+
+
+def test_only_the_chosen_warehouse_counts_on_the_real_sample() -> None:
+    inventory = orjson.loads((SAMPLES / "logistics_inventory_by_sku_response.json").read_bytes())
+    inventory["balance"][1]["totalQuantity"] = 9
+
+    assert warehouse_quantity(inventory, "14e3fcc") == Decimal(9)
+    assert warehouse_quantity(inventory, "1fabf84") == Decimal(0)
+    assert warehouse_quantity(inventory, "no-such-warehouse") is None
+    inventory["balance"][1]["hasUnlimitedQuantity"] = True
+    assert warehouse_quantity(inventory, "14e3fcc") is None
