@@ -82,6 +82,13 @@ def finished(job: Job, now: datetime) -> Job:
     )
 
 
+def answered(job: Job, result: str, now: datetime) -> Job:
+    """Nothing to do, and why (an export of what the platform keeps on each product)."""
+    return job.model_copy(
+        update={"state": JobState.DONE, "total": 0, "result": result, "updated_at": now}
+    )
+
+
 def cancelled(job: Job, actor: str, now: datetime) -> Job:
     result = f"cancelled by {actor} after {job.done + job.failed} {_noun(job, 2)}"
     return job.model_copy(update={"state": JobState.CANCELLED, "result": result, "updated_at": now})

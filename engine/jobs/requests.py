@@ -12,7 +12,7 @@ from connectors.capabilities import ConnectorSpec, Entity, Operation
 from schemas.job import JobKind, JobRequest
 
 CATALOG_ENTITIES = (Entity.PRODUCT, Entity.CATEGORY, Entity.BRAND, Entity.ATTRIBUTE)
-EXPORTABLE = (Entity.PRODUCT,)
+EXPORTABLE = CATALOG_ENTITIES
 MANUAL_KINDS = (JobKind.IMPORT, JobKind.EXPORT, JobKind.IMPORT_ORDERS)
 
 
@@ -69,9 +69,9 @@ def _import_refusal(request: JobRequest, spec: ConnectorSpec) -> Refusal | None:
 def _export_refusal(request: JobRequest, spec: ConnectorSpec) -> Refusal | None:
     entity = _entity(request, EXPORTABLE)
     if isinstance(entity, Refusal):
-        return Refusal(
-            entity.code, f"{entity.message} (categories and brands travel with their products)"
-        )
+        return entity
+    if entity in spec.on_products:
+        return None  # the job answers at once why there is nothing to send (sources)
     if not spec.can(entity, Operation.WRITE):
         return Refusal("platform_cannot", f"{spec.title} takes no {entity.value} writes")
     return None

@@ -25,6 +25,7 @@ from engine.context import Engine
 from engine.jobs.progress import (
     Checkpoint,
     after_page,
+    answered,
     broken,
     cancelled,
     checkpoint_of,
@@ -33,7 +34,7 @@ from engine.jobs.progress import (
     page_done,
     started,
 )
-from engine.jobs.sources import first_checkpoint, pages_of, wanted
+from engine.jobs.sources import answer_at_once, first_checkpoint, pages_of, wanted
 from engine.jobs.steps import run_page
 from engine.retry import backoff_delay
 from engine.state.jobs import save_job
@@ -125,6 +126,9 @@ class JobRunner:
         return job
 
     async def _advance(self, job: Job, integration: Integration) -> None:
+        if (answer := answer_at_once(job.request, integration.platform)) is not None:
+            await self._finish(answered(job, answer, _now()))
+            return
         checkpoint = checkpoint_of(job)
         reading = self._reading(job, integration, checkpoint)
         try:

@@ -18,6 +18,7 @@ from connectors.budget import Lane
 from connectors.capabilities import Entity
 from connectors.contract import Page
 from connectors.cursor import SyncCursor
+from connectors.registry import PLATFORMS
 from engine.catalog_import import erp_adapter
 from engine.context import Engine
 from engine.jobs.progress import Checkpoint
@@ -31,6 +32,14 @@ STORE_TIME = ZoneInfo("America/Sao_Paulo")
 
 def source_entity(request: JobRequest) -> Entity:
     return Entity.ORDER if request.kind is JobKind.IMPORT_ORDERS else Entity(request.entity)
+
+
+def answer_at_once(request: JobRequest, platform: str) -> str | None:
+    """Why an export has nothing to send: the platform keeps that entity on each product
+    (Shopify's brands); None when the job reads its source."""
+    if request.kind is not JobKind.EXPORT:
+        return None
+    return PLATFORMS[platform].on_products.get(source_entity(request))
 
 
 def first_checkpoint(request: JobRequest) -> Checkpoint:

@@ -4,8 +4,9 @@
   history, parking), in the bulk lane.
 - Importar Pedidos de Venda: ``order.placed`` events onto ORDERS with deterministic ids; the
   ERP-orders sink creates each sales order once, however often it is imported.
-- Exportar: the commands a live ERP product change makes (``engine.outbound.command_for``),
-  marked as the job's, onto OUTBOUND for the platform sink.
+- Exportar: products as the commands a live ERP product change makes
+  (``engine.outbound.command_for``), marked as the job's, onto OUTBOUND for the platform sink;
+  categories, brands and attributes written to the platform here (``catalog_export``).
 """
 
 from __future__ import annotations
@@ -13,22 +14,21 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable
 from datetime import UTC, datetime
-from uuid import NAMESPACE_URL, uuid5
 
 from pydantic import BaseModel
 
 from connectors.budget import Lane
-from engine.catalog_import import catalog_record, entity_key_of, import_record
+from engine.catalog_import import entity_key_of, import_record
 from engine.context import Engine
 from engine.erp_changes import erp_envelope
+from engine.jobs.catalog_export import export_catalog
+from engine.jobs.items import item_envelope
 from engine.jobs.progress import PageOutcome
 from engine.jobs.sources import source_entity
 from engine.order_placed import emit_orders
 from engine.outbound import command_for
-from engine.translate import payload_for_record
 from schemas.codec import encode
 from schemas.command import CommandOrigin
-from schemas.envelope import EventEnvelope, SourceSystem
 from schemas.events import ProductChanged
 from schemas.integration import Integration
 from schemas.job import Job, JobError, JobKind
@@ -47,6 +47,8 @@ async def run_page(
         orders = [record for record in records if isinstance(record, Order)]
         await emit_orders(engine, integration, orders)
         return PageOutcome(done=len(orders))
+    if job.request.kind is JobKind.EXPORT and job.request.entity != "product":
+        return await export_catalog(engine, integration, job, records)
     if job.request.kind is JobKind.EXPORT:
         return await _export(engine, integration, job, records)
     return await _import(engine, integration, job, records)
@@ -69,29 +71,6 @@ async def _import(
         if reason is not None
     ]
     return PageOutcome(done=len(records) - len(errors), errors=errors)
-
-
-def item_envelope(job: Job, integration: Integration, record: BaseModel) -> EventEnvelope:
-    """The event of one imported item: its id is the job's and the item's, so a page processed
-    again after a crash carries the same ids."""
-    payload = payload_for_record(record)
-    key = entity_key_of(source_entity(job.request), record)
-    now = datetime.now(UTC)
-    envelope = EventEnvelope(
-        event_id=str(uuid5(NAMESPACE_URL, f"ponte:job:{job.id}:{key}")),
-        type=payload.type,
-        integration_id=integration.id,
-        source=SourceSystem(integration.platform),
-        entity_key=key,
-        occurred_at=getattr(record, "updated_at", None) or now,
-        received_at=now,
-        idempotency_key=f"job:{job.id}:{key}",
-        trace_id=job.id,
-        config_version=integration.version,
-        payload=payload,
-    )
-    assert catalog_record(envelope) is not None
-    return envelope
 
 
 async def _export(

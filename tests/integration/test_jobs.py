@@ -455,7 +455,7 @@ def _processed(worker: Worker) -> float:
     [
         ({"kind": "import", "entity": "category"}, "platform_cannot"),
         ({"kind": "import", "entity": "stock"}, "unsupported_entity"),
-        ({"kind": "export", "entity": "brand"}, "unsupported_entity"),
+        ({"kind": "export", "entity": "order"}, "unsupported_entity"),
         ({"kind": "import_orders"}, "missing_range"),
         (
             {"kind": "import_orders", "date_from": "2026-05-10", "date_to": "2026-05-01"},

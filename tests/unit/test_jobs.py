@@ -52,7 +52,10 @@ def job(**request: Any) -> Job:
         ("nuvemshop", {"kind": "import", "entity": "brand", "code": "x"}, "platform_cannot"),
         ("shopify", {"kind": "import", "entity": "order"}, "unsupported_entity"),
         ("shopify", {"kind": "export", "entity": "product"}, None),
-        ("shopify", {"kind": "export", "entity": "category"}, "unsupported_entity"),
+        ("shopify", {"kind": "export", "entity": "category"}, None),
+        ("shopify", {"kind": "export", "entity": "brand"}, None),  # answered at once
+        ("tray", {"kind": "export", "entity": "attribute", "code": "3"}, None),
+        ("shopify", {"kind": "export", "entity": "order"}, "unsupported_entity"),
         ("shopify", {"kind": "import", "date_from": "2026-05-01"}, "not_for_this_kind"),
         ("shopify", {"kind": "import_orders", "entity": "order"}, "missing_range"),
         (
