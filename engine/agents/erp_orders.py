@@ -44,6 +44,7 @@ from engine.liveness import injected_hang
 from engine.mapped import pedido_for
 from engine.metrics import END_TO_END, EVENTS_PROCESSED, RETRIES, SINK_CALLS, SINK_LATENCY
 from engine.retry import call_with_retries
+from engine.state.history import history_acknowledged
 from engine.state.links import save_link
 from schemas.automation import Automation
 from schemas.codec import decode
@@ -68,6 +69,7 @@ def wire_erp_orders(engine: Engine) -> None:
         await views_caught_up(engine, AGENT)
         async for event in stream.events():
             await sink_one(engine, tables, event)
+            await history_acknowledged()  # stored before this event's offset is committed
 
     wire_prerequisite_timer(engine, tables)
 

@@ -32,7 +32,7 @@ from engine.platform_pushes import (
     push_product,
     push_stock,
 )
-from engine.state.history import event_entry, record_history
+from engine.state.history import event_entry, history_acknowledged, record_history
 from schemas.codec import decode
 from schemas.command import CommandKind, PlatformCommand
 from schemas.envelope import EventEnvelope
@@ -68,6 +68,7 @@ def wire_platform_sink(engine: Engine) -> None:
         await views_caught_up(engine, AGENT)
         async for event in stream.events():
             await sink_command(engine, tables, event)
+            await history_acknowledged()  # stored before this event's offset is committed
 
 
 async def sink_command(engine: Engine, tables: SinkTables, event: EventT[bytes]) -> None:
