@@ -117,7 +117,7 @@ async def retry_parked(
     await (await engine.topics[spec].send(key=key, value=value))
     edited = payload is not None
     detail = f"retried by {actor}" + (" with an edited payload" if edited else "")
-    record_history(engine.topics, event_entry(envelope, Step.RETRIED, "retried", detail))
+    await record_history(engine.topics, event_entry(envelope, Step.RETRIED, "retried", detail))
     return Retried(record, envelope, engine.topics.name(spec), edited)
 
 
@@ -127,7 +127,7 @@ async def ignore_parked(
     """Take a record off the error list without applying it; its history says who and why."""
     record = parked(engine, integration.id, entity_key)
     await unpark(engine.topics, integration.id, entity_key)
-    record_history(
+    await record_history(
         engine.topics,
         event_entry(
             record.envelope,

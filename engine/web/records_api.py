@@ -311,8 +311,12 @@ async def _link_matches(
         for match in report.matched
     ]
     await asyncio.gather(*(save_link(engine.topics, link) for link in links))
-    for link, match in zip(links, report.matched, strict=True):
-        record_history(engine.topics, _linked_entry(integration, link, match.by, actor))
+    await asyncio.gather(
+        *(
+            record_history(engine.topics, _linked_entry(integration, link, match.by, actor))
+            for link, match in zip(links, report.matched, strict=True)
+        )
+    )
     view = engine.views.links
     await _visible(
         view.wait_until(
