@@ -10,7 +10,7 @@ from connectors.erp.client import ErpClient
 from connectors.erp.settings import ErpSettings
 from engine.agents import wire_agents
 from engine.bindings import BoundTopics
-from engine.commit_guard import PonteApp
+from engine.commit_guard import BLOCKING_BUFFERS_FAULT, PonteApp
 from engine.config_changes import save_integration
 from engine.context import Engine, Views
 from engine.group import reshare_budgets
@@ -62,6 +62,8 @@ def create_engine(settings: EngineSettings) -> Engine:
         topic_replication_factor=settings.replication_factor,
         topic_allow_declare=True,
         producer_acks=-1,
+        stream_buffer_maxsize=settings.stream_buffer_maxsize,
+        blocking_buffers=settings.fault_point == BLOCKING_BUFFERS_FAULT,  # test-only
         # A crashed worker's partitions move after this long; Faust's default (60 s) stalls them.
         broker_session_timeout=settings.session_timeout_seconds,
         broker_heartbeat_interval=min(3.0, settings.session_timeout_seconds / 3),

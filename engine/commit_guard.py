@@ -10,29 +10,66 @@ for a gap (or, on a partition never committed, does not check the run's start at
 commits over them: acknowledged orders were lost on every run with worker kills.
 
 Our agents read only delete-policy topics without transactions, where no record is ever
-hidden, so here a commit must start exactly at the committed offset (0 for a partition never
-committed) and stop at the first offset not acked. A refused commit leaves lag that does not
-move; engine.liveness seeks such a partition back to its committed offset (or restarts the
-worker), and the records are processed.
+hidden, so here a commit must start exactly at the partition's base and stop at the first
+offset not acked. The base is the committed offset, or, for a partition never committed, the
+first offset the log still holds (0 until engine.liveness asked the broker: retention may have
+deleted the first records, and a base of 0 would then refuse every commit forever). A refused
+commit is remembered (``refused_since``); engine.liveness seeks such a partition back to its
+base (or restarts the worker), and the records are processed.
+
+The transport also brings engine.flow_control's conductor, whose stream buffers never block the
+worker's one fetcher.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from collections.abc import Collection
+from typing import Any, ClassVar
 
 import faust
+from faust.transport.conductor import Conductor as FaustConductor
 from faust.transport.drivers import aiokafka as aiokafka_driver
 from faust.types import TP
 
+from engine.flow_control import BufferedConductor
+
+
+def commit_base(committed: int | None, log_start: int | None) -> int:
+    """Where a partition's next commit must start: its committed offset, else its log start."""
+    if committed is not None:
+        return committed
+    return log_start or 0
+
+
+def starts_at_base(acked: Collection[int], base: int) -> bool:
+    """True if the acked offsets can be committed: the lowest is the base (or below it, for
+    records acked again after a seek back)."""
+    return bool(acked) and min(acked) <= base
+
 
 class GuardedConsumer(aiokafka_driver.Consumer):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.log_starts: dict[TP, int] = {}  # partitions never committed: their log start
+        self.refused_since: dict[TP, float] = {}  # partitions whose commit was refused, since
+
+    async def on_partitions_revoked(self, revoked: set[TP]) -> None:
+        for tp in revoked:
+            self.log_starts.pop(tp, None)
+            self.refused_since.pop(tp, None)
+        await super().on_partitions_revoked(revoked)
+
     def _new_offset(self, tp: TP) -> int | None:
         acked = self._acked[tp]
         if not acked:
             return None
-        committed = self._committed_offset[tp]
-        if min(acked) > (committed or 0):
-            return None  # the records from the committed offset on were never processed
+        base = commit_base(self._committed_offset[tp], self.log_starts.get(tp))
+        if not starts_at_base(acked, base):
+            # the records from the base on were never processed
+            self.refused_since.setdefault(tp, time.monotonic())
+            return None
+        self.refused_since.pop(tp, None)
         self._gap[tp].clear()  # a jump in fetched offsets is records skipped, not a hole
         offset: int | None = super()._new_offset(tp)
         return offset
@@ -40,10 +77,27 @@ class GuardedConsumer(aiokafka_driver.Consumer):
 
 class GuardedTransport(aiokafka_driver.Transport):
     Consumer = GuardedConsumer
+    Conductor: ClassVar[type[FaustConductor]] = BufferedConductor
+
+
+class BlockingBuffersTransport(GuardedTransport):
+    """Test-only: Faust's own conductor, whose full stream buffer blocks the fetcher (the
+    reproduction of the stall engine.flow_control removes, and of its detection)."""
+
+    Conductor = FaustConductor
+
+
+BLOCKING_BUFFERS_FAULT = "faust-blocking-buffers"
 
 
 class PonteApp(faust.App):
-    """faust.App whose consumer is the GuardedConsumer."""
+    """faust.App whose consumer is the GuardedConsumer and whose conductor never blocks the
+    fetcher on a full stream buffer (``blocking_buffers``: test-only, Faust's own)."""
+
+    def __init__(self, *args: Any, blocking_buffers: bool = False, **kwargs: Any) -> None:
+        self._blocking_buffers = blocking_buffers
+        super().__init__(*args, **kwargs)
 
     def _new_transport(self) -> Any:
-        return GuardedTransport(self.conf.broker_consumer, self)
+        kind = BlockingBuffersTransport if self._blocking_buffers else GuardedTransport
+        return kind(self.conf.broker_consumer, self)

@@ -1,12 +1,17 @@
 """Liveness: an agent that stopped consuming while its partitions have lag is found, reported
 on /health and in metrics, and recovered by restarting its worker.
 
-A partition is stalled when it has records past the group's committed offset and that offset
-has not moved for ``stall_seconds``: an agent hung on an event, a partition its consumer stopped
-fetching after a rebalance, and commits that stopped advancing all look like that.
+A partition is stalled when it has records past the group's committed offset, that offset has
+not moved for ``stall_seconds``, and it is not simply waiting its turn: an agent hung on an
+event, a partition its consumer stopped fetching, and commits that stopped advancing (the commit
+guard refused them) look like that. A slow sink (erp-orders at the ERP's 1 request/s) leaves
+partitions unmoved for minutes while their records wait in the agent's stream buffer, or while
+the buffer's pressure keeps them paused; that is waiting its turn, as long as the agent finishes
+events within the bound.
 
-    AgentProgress     per agent: the event in hand (a Faust sensor, a few stores per event),
-                      which tells a hung agent from records never handed to it
+    AgentProgress     per agent: the event in hand and when it last finished one (a Faust
+                      sensor, a few stores per event): a hung agent, records never handed to
+                      it, and an agent busy with other records, told apart
     partition_lags,   pure: the agent's lagging partitions; how long each has not moved;
     advance_clocks,   its stall
     stall_of
@@ -36,13 +41,15 @@ import sys
 import threading
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from faust.sensors import Sensor
 from faust.types import TP, EventT, StreamT
 
+from engine.commit_guard import commit_base
 from engine.context import Engine
+from engine.flow_control import queued, resume_drained
 from engine.metrics import AGENT_IDLE, AGENT_LAG, AGENT_STALLED, LIVENESS_RECOVERIES
 
 log = logging.getLogger(__name__)
@@ -57,12 +64,18 @@ class AgentProgress:
 
     topics: frozenset[str]
     in_hand: tuple[TP, int] | None = None
+    last_out: float = field(default_factory=time.monotonic)
 
     def started(self, tp: TP, offset: int) -> None:
         self.in_hand = (tp, offset)
 
     def finished(self) -> None:
         self.in_hand = None
+        self.last_out = time.monotonic()
+
+    def busy(self, now: float, bound: float) -> bool:
+        """True if the agent finished an event within ``bound`` seconds."""
+        return now - self.last_out < bound
 
 
 @dataclass(frozen=True)
@@ -102,14 +115,15 @@ def partition_lags(
     assigned: Iterable[TP],
     ends: Mapping[TP, int | None],
     committed: Mapping[TP, int | None],
+    log_starts: Mapping[TP, int] | None = None,
 ) -> list[PartitionLag]:
-    """The agent's assigned partitions with records past the group's committed offset (0 for a
-    partition never committed: engine.commit_guard commits only from there)."""
+    """The agent's assigned partitions with records past the group's committed offset (for a
+    partition never committed, its log start: engine.commit_guard commits only from there)."""
     lags = []
     for tp in assigned:
         if tp.topic not in progress.topics:
             continue
-        next_offset = committed.get(tp) or 0
+        next_offset = commit_base(committed.get(tp), (log_starts or {}).get(tp))
         end = ends.get(tp)
         if end is not None and end > next_offset:
             lags.append(PartitionLag(tp, next_offset, end - next_offset))
@@ -133,11 +147,34 @@ def advance_clocks(clocks: Clocks, lags: Iterable[PartitionLag], now: float) -> 
     return kept
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """What tells a partition waiting its turn from a stalled one, for one check."""
+
+    busy: bool  # the agent finished an event within the bound
+    queued: frozenset[TP]  # partitions with records in the agent's stream buffer
+    paused: frozenset[TP]  # partitions paused while that buffer is under pressure
+    refused: frozenset[TP]  # partitions whose commit the guard refused for the bound
+
+    def excuses(self, tp: TP) -> bool:
+        return self.busy and tp not in self.refused and (tp in self.queued or tp in self.paused)
+
+
 def stall_of(
-    agent: str, lags: list[PartitionLag], clocks: Clocks, now: float, bound: float
+    agent: str,
+    lags: list[PartitionLag],
+    clocks: Clocks,
+    now: float,
+    bound: float,
+    waiting: Waiting | None = None,
 ) -> Stall | None:
-    """The agent's stall: its lagging partitions that have not moved for ``bound`` seconds."""
-    stuck = [p for p in lags if now - clocks[p.tp][1] >= bound]
+    """The agent's stall: its lagging partitions that have not moved for ``bound`` seconds and
+    are not waiting their turn behind a busy agent."""
+    stuck = [
+        p
+        for p in lags
+        if now - clocks[p.tp][1] >= bound and not (waiting and waiting.excuses(p.tp))
+    ]
     if not stuck:
         return None
     return Stall(agent, max(now - clocks[p.tp][1] for p in stuck), tuple(stuck))
@@ -194,7 +231,8 @@ class Liveness:
     async def check(self) -> None:
         """Measure every agent; exit the worker once a stall outlived the recovery bound."""
         self._start_watchdog()
-        consumer = self.engine.app.consumer
+        app = self.engine.app
+        consumer = app.consumer
         watched = [
             tp
             for tp in consumer.assignment()
@@ -203,12 +241,50 @@ class Liveness:
         ends = await self._end_offsets(watched)
         # Faust's record of the group's committed offsets, loaded on assignment, kept on commit.
         committed: Mapping[TP, int | None] = getattr(consumer, "_committed_offset", {})
-        self.stalls = self._measure(watched, ends, committed, time.monotonic())
+        log_starts = await self._log_starts(watched, committed)
+        for tp in resume_drained(consumer, app.topics):
+            log.warning("liveness: %s resumed (its stream buffer drained)", tp)
+            LIVENESS_RECOVERIES.labels(agent=tp.topic, action="resume_fetch").inc()
+        self.stalls = self._measure(watched, ends, committed, log_starts, time.monotonic())
         for stall in self.stalls:
             if stall.idle_seconds >= self.bound * RECOVER_FACTOR:
                 exit_stalled(f"agent {stall.agent} stalled: {stall.as_json()}")
             if not self._holds_event(stall):
                 await self._fetch_again(stall)
+
+    async def _log_starts(
+        self, watched: list[TP], committed: Mapping[TP, int | None]
+    ) -> Mapping[TP, int]:
+        """The first offset each never-committed partition still holds (retention may have
+        deleted its first records), shared with the commit guard."""
+        consumer = self.engine.app.consumer
+        known: dict[TP, int] = getattr(consumer, "log_starts", {})
+        never = [tp for tp in watched if committed.get(tp) is None]
+        if never:
+            try:
+                earliest = await asyncio.wait_for(
+                    consumer.earliest_offsets(*never), self.check_seconds
+                )
+            except Exception as exc:  # a broker outage is not a stall: the next check retries
+                log.info("liveness: no log start offsets this time (%r)", exc)
+            else:
+                known.update({tp: offset for tp, offset in earliest.items() if offset})
+        return known
+
+    def _waiting(self, name: str, candidates: list[TP], now: float) -> Waiting:
+        """What excuses an agent's unmoved partitions: records still queued for it or paused
+        by its buffer's pressure, while it finishes events (a slow sink, not a stall)."""
+        consumer = self.engine.app.consumer
+        refused: Mapping[TP, float] = getattr(consumer, "refused_since", {})
+        paused: set[TP] = getattr(consumer, "_buffered_partitions", set())
+        return Waiting(
+            busy=self.agents[name].busy(now, self.bound),
+            queued=frozenset(tp for tp in candidates if queued(self.engine.app.topics, tp)),
+            paused=frozenset(tp for tp in candidates if tp in paused),
+            refused=frozenset(
+                tp for tp in candidates if tp in refused and now - refused[tp] >= self.bound
+            ),
+        )
 
     def _holds_event(self, stall: Stall) -> bool:
         """True if the agent is inside an event of a stalled partition (hung: only a restart
@@ -245,20 +321,24 @@ class Liveness:
         watched: list[TP],
         ends: Mapping[TP, int | None],
         committed: Mapping[TP, int | None],
+        log_starts: Mapping[TP, int],
         now: float,
     ) -> list[Stall]:
         stalls = []
         every_lag = {
-            name: partition_lags(p, watched, ends, committed) for name, p in self.agents.items()
+            name: partition_lags(p, watched, ends, committed, log_starts)
+            for name, p in self.agents.items()
         }
         self._clocks = advance_clocks(
             self._clocks, (lag for lags in every_lag.values() for lag in lags), now
         )
         for name, lags in every_lag.items():
-            stall = stall_of(name, lags, self._clocks, now, self.bound)
-            still = max((now - self._clocks[p.tp][1] for p in lags), default=0.0)
+            unmoved = [p.tp for p in lags if now - self._clocks[p.tp][1] >= self.bound]
+            waiting = self._waiting(name, unmoved, now) if unmoved else None
+            stall = stall_of(name, lags, self._clocks, now, self.bound, waiting)
+            idle = now - self.agents[name].last_out if lags else 0.0
             AGENT_LAG.labels(agent=name).set(sum(p.lag for p in lags))
-            AGENT_IDLE.labels(agent=name).set(still)
+            AGENT_IDLE.labels(agent=name).set(max(idle, 0.0))
             AGENT_STALLED.labels(agent=name).set(1.0 if stall else 0.0)
             if stall is not None:
                 stalls.append(stall)

@@ -106,6 +106,14 @@ class EngineSettings(BaseModel):
     fault_point: str | None = Field(
         None, description="Test-only: a named point where the worker kills itself."
     )
+    stream_buffer_maxsize: int = Field(
+        4096,
+        ge=16,
+        description=(
+            "Events fetched ahead per agent; a partition pauses while its agent's buffer is "
+            "80% full (a smaller buffer redoes less after a restart behind a slow sink)."
+        ),
+    )
 
     @property
     def app_id(self) -> str:
