@@ -1,5 +1,6 @@
 """The webhook ingest baseline: a bare aiohttp handler that checks the Shopify signature and
-produces the body to Kafka (acks=all), answering 200 only after the broker's acknowledgement.
+produces the body with its headers to Kafka (acks=all), answering 200 only after the broker's
+acknowledgement.
 
     python -m bench.bare_ingest --port 8200 --bootstrap 127.0.0.1:9092 --topic t --secret s
 
@@ -12,12 +13,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 
+import orjson
 from aiohttp import web
 from aiokafka import AIOKafkaProducer
 
 from connectors.shopify.webhooks import shopify_signature_valid
 
 PRODUCER = web.AppKey("producer", AIOKafkaProducer)
+
+
+def stored_record(request: web.Request, body: bytes) -> bytes:
+    """The body with its headers as one JSON record: the size of the engine's stored Delivery
+    (the body as a JSON string plus the headers), so both sides write the same bytes."""
+    headers = {
+        k.lower(): v for k, v in request.headers.items() if k.lower() != "x-shopify-hmac-sha256"
+    }
+    return orjson.dumps({"headers": headers, "body": body.decode(errors="replace")})
 
 
 def ingest_app(bootstrap: str, topic: str, secret: str) -> web.Application:
@@ -28,7 +39,7 @@ def ingest_app(bootstrap: str, topic: str, secret: str) -> web.Application:
         ):
             return web.json_response({"error": "invalid_signature"}, status=401)
         key = request.headers.get("X-Shopify-Webhook-Id", "").encode()
-        await (await request.app[PRODUCER].send(topic, body, key=key))
+        await (await request.app[PRODUCER].send(topic, stored_record(request, body), key=key))
         return web.json_response({"status": "accepted"})
 
     async def health(_request: web.Request) -> web.Response:

@@ -61,6 +61,28 @@ CHECKS: tuple[Check, ...] = (
     Check("webhook ingest / bare", "ingest", ("worker_over_bare",), "x", at_least=0.7),
     Check("ack p99 at 500/s, worker", "ingest", ("open_loop", "worker", "p99"), "ms", at_most=50),
     Check("ack p99 at 500/s, bare", "ingest", ("open_loop", "bare", "p99"), "ms"),
+    Check("webhook ingest, ingest process", "ingest", ("ingest", "per_s"), "req/s"),
+    Check("ingest process / bare", "ingest", ("ingest_over_bare",), "x", at_least=0.7),
+    Check(
+        "ack p99 at 500/s, ingest process",
+        "ingest",
+        ("open_loop", "ingest", "p99"),
+        "ms",
+        at_most=50,
+    ),
+    Check("CPU ms/webhook, bare", "ingest", ("bare", "cpu_ms_per_request", "receiver"), "ms"),
+    Check(
+        "CPU ms/webhook, ingest process",
+        "ingest",
+        ("ingest", "cpu_ms_per_request", "receiver"),
+        "ms",
+    ),
+    Check(
+        "CPU ms/webhook, worker (answers + flows)",
+        "ingest",
+        ("worker", "cpu_ms_per_request", "flows"),
+        "ms",
+    ),
     Check("e2e max sustainable rate", "end_to_end", ("max_sustainable_per_s",), "orders/s"),
     Check(
         "e2e p99 at half max", "end_to_end", ("measured", "latency_ms", "p99"), "ms", at_most=250

@@ -1,10 +1,21 @@
-"""Webhook ingest: a real worker's Shopify endpoint against a bare aiohttp handler producing to
-Kafka (``bench.bare_ingest``), on the same broker, with the same signed deliveries and client.
+"""Webhook ingest: the engine's Shopify endpoint against a bare aiohttp handler producing to
+Kafka (``bench.bare_ingest``), on the same broker, with the same signed deliveries, client,
+acks=all and record size.
 
-The worker runs as in production: its integration has order_import on, so its flows translate
-what it stores and send it to the ERP (unthrottled, see ``bench.suite_backlog.ERP_PACE``) while
-it answers. Every acknowledged
-delivery must be on the deliveries topic afterwards: lost = acknowledged - stored.
+Two engine sides, each a real process:
+
+- ``worker``: one worker that answers the webhooks and runs the flows in the same process, as
+  a single-process deployment does (its integration has order_import on, so it translates what
+  it stores and sends it to the ERP, unthrottled, see ``bench.suite_backlog.ERP_PACE``);
+- ``ingest``: an ingest process (``PONTE_FLOWS=false``) in front of that same worker, which
+  consumes what the ingest process stores: the webhook path without the flows' CPU.
+
+Each side gets a warm-up, a closed loop (the most it takes, with the CPU time per request of
+the process that answers and of the worker behind it) and an open loop at a fixed rate (the
+acknowledgement latency). Before each open loop the worker finishes translating what came
+before, so the open loop starts idle and the flows work through it while it runs.
+Every acknowledged delivery must be on the deliveries topic afterwards: lost = acknowledged -
+stored.
 """
 
 from __future__ import annotations
@@ -13,12 +24,14 @@ import asyncio
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from bench.cpu import cpu_snapshot
 from bench.flow_engine import ERP_SANDBOX_RATE, create_integrations
 from bench.flow_kafka import create_topic, topic_size, wait_for_size
 from bench.flows import new_stack
@@ -33,6 +46,18 @@ INTEGRATION_ID = "bench-ingest"
 WARMUP = 200
 CONCURRENCY = 50
 DRAIN_TIMEOUT_S = 300.0
+PHASES = ("warmup", "closed", "open_loop")
+
+
+@dataclass(frozen=True)
+class Side:
+    """One receiver under test: its URL, the pids whose CPU is counted, its webhooks."""
+
+    name: str
+    url: str
+    pids: dict[str, int]
+    webhooks: Sequence[Webhook]
+    translated: bool  # its deliveries reach the orders topic (drained before its open loop)
 
 
 def start_bare(bootstrap: str, topic: str, secret: str, workdir: Path) -> tuple[Process, str]:
@@ -48,6 +73,11 @@ def start_bare(bootstrap: str, topic: str, secret: str, workdir: Path) -> tuple[
     return Process("bare-ingest", args, {}, workdir / "bare-ingest.log", popen), url
 
 
+def _pid(process: Process) -> int:
+    assert process.popen is not None
+    return process.popen.pid
+
+
 def measure_ingest(
     bootstrap: str, workdir: Path, closed_requests: int, open_seconds: float, rate: float
 ) -> dict[str, Any]:
@@ -60,44 +90,50 @@ def measure_ingest(
         create_integrations(
             stack, worker, [{"id": INTEGRATION_ID, "automations": switches}], stack.shopify_url
         )
+        front = stack.start_worker("ingest-front", None, **ERP_PACE, PONTE_FLOWS="false")
         bare_topic = f"{stack.namespace}.bench.bare-ingest"
         asyncio.run(create_topic(bootstrap, bare_topic, 12))
         bare, bare_url = start_bare(bootstrap, bare_topic, stack.webhook_secret, stack.workdir)
-        opened = round(open_seconds * rate)
-        webhooks = signed_webhooks(
-            WARMUP + closed_requests + opened, "I", stack.shop_domain, stack.webhook_secret
-        )
-        urls = {
-            "bare": f"{bare_url}/webhooks/shopify/{INTEGRATION_ID}",
-            "worker": f"{worker.url}/webhooks/shopify/{INTEGRATION_ID}",
-        }
+        per_side = WARMUP + closed_requests + round(open_seconds * rate)
+        # Distinct orders per engine side: both feed the same worker, which drops duplicates.
+        hooks = signed_webhooks(2 * per_side, "I", stack.shop_domain, stack.webhook_secret)
+        path = f"/webhooks/shopify/{INTEGRATION_ID}"
+        flows = {"flows": _pid(worker.process)}
+        sides = [
+            Side("bare", bare_url + path, {"receiver": _pid(bare)}, hooks[:per_side], False),
+            Side("worker", worker.url + path, flows, hooks[:per_side], True),
+            Side(
+                "ingest",
+                front.url + path,
+                {"receiver": _pid(front.process)} | flows,
+                hooks[per_side:],
+                True,
+            ),
+        ]
         orders = ORDERS.named(stack.namespace)
 
         async def drained(count: int) -> int:
             deadline = time.monotonic() + DRAIN_TIMEOUT_S
             return await wait_for_size(bootstrap, orders, count, deadline)
 
-        figures = asyncio.run(_drive(urls, webhooks, closed_requests, rate, drained))
+        figures = asyncio.run(_drive(sides, closed_requests, rate, drained))
         acknowledged = sum(
-            part["worker"]["statuses"].get("200", 0)
-            for part in (figures["warmup"], figures["closed"], figures["open_loop"])
+            figures[phase][side]["statuses"].get("200", 0)
+            for phase in PHASES
+            for side in ("worker", "ingest")
         )
         stored = asyncio.run(topic_size(bootstrap, DELIVERIES.named(stack.namespace)))
-        rejected = worker.metric("ponte_webhooks_rejected_total")
+        rejected = worker.metric("ponte_webhooks_rejected_total") + front.metric(
+            "ponte_webhooks_rejected_total"
+        )
     finally:
         if bare is not None:
             bare.stop()
         stack.stop()
-    closed = figures["closed"]
-    return {
-        "what": "signed Shopify orders/create POST -> 200 after Kafka acks (acks=all)",
-        "bare": closed["bare"],
-        "worker": closed["worker"],
-        "worker_over_bare": share(closed["worker"]["per_s"], closed["bare"]["per_s"]),
-        "open_loop": figures["open_loop"],
-        "worker_acknowledged": acknowledged,
-        "worker_stored": stored,
-        "worker_rejected": rejected,
+    return _figures(figures) | {
+        "acknowledged": acknowledged,
+        "stored": stored,
+        "rejected": rejected,
         "lost": max(acknowledged - stored, 0),
         # A 503 whose record the broker still appended: the platform's retry is a duplicate
         # delivery, which the flows find by its order id.
@@ -106,24 +142,56 @@ def measure_ingest(
     }
 
 
+def _figures(figures: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    closed = figures["closed"]
+    bare_per_s = closed["bare"]["per_s"]
+    return {
+        "what": "signed Shopify orders/create POST -> 200 after Kafka acks (acks=all)",
+        "bare": closed["bare"],
+        "worker": closed["worker"],
+        "ingest": closed["ingest"],
+        "worker_over_bare": share(closed["worker"]["per_s"], bare_per_s),
+        "ingest_over_bare": share(closed["ingest"]["per_s"], bare_per_s),
+        "open_loop": figures["open_loop"],
+    }
+
+
 async def _drive(
-    urls: dict[str, str],
-    webhooks: list[Webhook],
+    sides: Sequence[Side],
     closed_requests: int,
     rate: float,
     drained: Callable[[int], Awaitable[int]],
 ) -> dict[str, dict[str, Any]]:
-    """Warm-up, closed loop and open loop on each side; before the worker's open loop its flows
-    finish translating the closed loop's deliveries, so the open loop starts from idle."""
-    warm = webhooks[:WARMUP]
-    closed = webhooks[WARMUP : WARMUP + closed_requests]
-    opened = webhooks[WARMUP + closed_requests :]
-    figures: dict[str, dict[str, Any]] = {"warmup": {}, "closed": {}, "open_loop": {}}
-    for side, url in urls.items():
-        figures["warmup"][side] = await closed_loop(url, warm, 10)
-        figures["closed"][side] = await closed_loop(url, closed, CONCURRENCY)
-        if side == "worker":
-            accepted = sum(figures[p][side]["statuses"].get("200", 0) for p in ("warmup", "closed"))
-            figures["closed"][side]["translated_before_open_loop"] = await drained(accepted)
-        figures["open_loop"][side] = await open_loop_acks(url, opened, rate)
+    """Warm-up, closed loop and open loop on each side in turn."""
+    figures: dict[str, dict[str, Any]] = {phase: {} for phase in PHASES}
+    translated = 0
+    for side in sides:
+        warm = side.webhooks[:WARMUP]
+        closed = side.webhooks[WARMUP : WARMUP + closed_requests]
+        opened = side.webhooks[WARMUP + closed_requests :]
+        figures["warmup"][side.name] = await closed_loop(side.url, warm, 10)
+        figures["closed"][side.name] = await _closed_with_cpu(side, closed)
+        if side.translated:
+            translated += sum(figures[p][side.name]["statuses"].get("200", 0) for p in PHASES[:2])
+            figures["closed"][side.name]["translated_before_open_loop"] = await drained(translated)
+        figures["open_loop"][side.name] = await open_loop_acks(side.url, opened, rate)
+        if side.translated:
+            translated += figures["open_loop"][side.name]["statuses"].get("200", 0)
+            await drained(translated)  # the next side starts with the flows idle
     return figures
+
+
+async def _closed_with_cpu(side: Side, webhooks: Sequence[Webhook]) -> dict[str, Any]:
+    """The closed loop, with the CPU milliseconds per accepted request of each counted process
+    (robust to a busy host where the rate is not: it is the work the request costs)."""
+    before = cpu_snapshot(side.pids)
+    figures = await closed_loop(side.url, webhooks, CONCURRENCY)
+    after = cpu_snapshot(side.pids)
+    accepted = figures["accepted"] or None
+    cpu_ms = {
+        name: round((end - start) * 1000 / accepted, 3)
+        if start is not None and end is not None and accepted
+        else None
+        for name, start, end in ((n, before[n], after.get(n)) for n in side.pids)
+    }
+    return figures | {"cpu_ms_per_request": cpu_ms}

@@ -105,7 +105,8 @@ def create_engine(settings: EngineSettings) -> Engine:
         ),
         views=views,
     )
-    wire_agents(engine)
+    if settings.flows:  # an ingest process (PONTE_FLOWS=false) only stores deliveries
+        wire_agents(engine)
     liveness = wire_liveness(engine)
     app.on_before_shutdown.connect(_closing(engine))
     app.on_rebalance_complete.connect(_resharing(settings))

@@ -114,10 +114,19 @@ class EngineSettings(BaseModel):
             "80% full (a smaller buffer redoes less after a restart behind a slow sink)."
         ),
     )
+    flows: bool = Field(
+        True,
+        description=(
+            "Run the flows (agents, schedules) in this process. false: an ingest process that "
+            "serves webhooks, the admin API and the screen, stores deliveries for the workers "
+            "to process, and stays out of their consumer group."
+        ),
+    )
 
     @property
     def app_id(self) -> str:
-        return f"{self.namespace}-ponte" if self.namespace else "ponte"
+        app_id = f"{self.namespace}-ponte" if self.namespace else "ponte"
+        return app_id if self.flows else f"{app_id}-ingest"
 
     @property
     def webhook_base_url(self) -> str:
