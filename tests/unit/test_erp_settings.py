@@ -82,13 +82,13 @@ def test_connector_declares_what_the_adapter_implements() -> None:
     for entity in (Entity.ORDER, Entity.PRODUCT):
         assert ERP.capabilities[entity] == full | {Operation.WEBHOOK}
     assert ERP.capabilities[Entity.STOCK] == {Operation.WRITE, Operation.WEBHOOK}
-    for entity in (Entity.PRICE, Entity.CATEGORY, Entity.BRAND):
-        assert ERP.capabilities[entity] == {Operation.WRITE}
-    assert ERP.capabilities[Entity.ATTRIBUTE] == {
-        Operation.READ,
-        Operation.GET_BY_CODE,
-        Operation.WRITE,
-    }
+    assert ERP.capabilities[Entity.PRICE] == {Operation.WRITE}
+    for entity in (Entity.CATEGORY, Entity.BRAND, Entity.ATTRIBUTE):
+        assert ERP.capabilities[entity] == {
+            Operation.READ,
+            Operation.GET_BY_CODE,
+            Operation.WRITE,
+        }
     assert ERP.client is ErpPlatformClient and ERP.verify_notification is verify_erp_push
     assert ERP.sandbox_kit is not None
 
