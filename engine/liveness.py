@@ -241,7 +241,7 @@ class Liveness:
         ends = await self._end_offsets(watched)
         # Faust's record of the group's committed offsets, loaded on assignment, kept on commit.
         committed: Mapping[TP, int | None] = getattr(consumer, "_committed_offset", {})
-        log_starts = await self._log_starts(watched, committed)
+        log_starts = await self._log_starts(watched, ends, committed)
         for tp in resume_drained(consumer, app.topics):
             log.warning("liveness: %s resumed (its stream buffer drained)", tp)
             LIVENESS_RECOVERIES.labels(agent=tp.topic, action="resume_fetch").inc()
@@ -253,22 +253,30 @@ class Liveness:
                 await self._fetch_again(stall)
 
     async def _log_starts(
-        self, watched: list[TP], committed: Mapping[TP, int | None]
+        self, watched: list[TP], ends: Mapping[TP, int | None], committed: Mapping[TP, int | None]
     ) -> Mapping[TP, int]:
-        """The first offset each never-committed partition still holds (retention may have
-        deleted its first records), shared with the commit guard."""
+        """The first offset a never-committed partition with lag still holds (retention may
+        have deleted its first records), shared with the commit guard; asked once per
+        partition, and again while the guard refuses its commits."""
         consumer = self.engine.app.consumer
         known: dict[TP, int] = getattr(consumer, "log_starts", {})
-        never = [tp for tp in watched if committed.get(tp) is None]
-        if never:
+        refused: Mapping[TP, float] = getattr(consumer, "refused_since", {})
+        ask = [
+            tp
+            for tp in watched
+            if committed.get(tp) is None
+            and (ends.get(tp) or 0) > known.get(tp, 0)
+            and (tp not in known or tp in refused)
+        ]
+        if ask:
             try:
                 earliest = await asyncio.wait_for(
-                    consumer.earliest_offsets(*never), self.check_seconds
+                    consumer.earliest_offsets(*ask), self.check_seconds
                 )
             except Exception as exc:  # a broker outage is not a stall: the next check retries
                 log.info("liveness: no log start offsets this time (%r)", exc)
             else:
-                known.update({tp: offset for tp, offset in earliest.items() if offset})
+                known.update(earliest)
         return known
 
     def _waiting(self, name: str, candidates: list[TP], now: float) -> Waiting:
