@@ -199,3 +199,17 @@ def test_newest_links_are_the_latest_created_first() -> None:
     expected = sorted(links, key=lambda link: link.created_at, reverse=True)[:3]
     assert view.newest("loja", 3) == expected
     assert view.newest("other", 3) == []
+
+
+def test_a_term_shared_by_many_keys_keeps_them_in_order_and_lets_them_go() -> None:
+    index = TermIndex()
+    keys = [f"order:{n}" for n in range(50)]
+    for key in keys:
+        index.add(["SKU-POPULAR", key], key)
+    assert index.get("SKU-POPULAR") == tuple(keys)
+    for key in keys[:-1]:
+        index.discard(["SKU-POPULAR", key], key)
+    assert index.get("SKU-POPULAR") == (keys[-1],)
+    index.discard(["SKU-POPULAR"], keys[-1])
+    assert index.get("SKU-POPULAR") == ()
+    assert len(index) == 1  # only the last key's own term
