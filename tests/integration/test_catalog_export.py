@@ -157,6 +157,25 @@ def test_categories_are_exported_to_every_platform_once(
     one = exported(worker, platform, "category", code=erp_id)
     assert (one["state"], one["done"], one["failed"]) == ("done", 1, 0), one
     assert platform_ids(worker, platform, "category", seeded) == ids
+    sent = wait_until(
+        lambda: (
+            len(entries := history(worker, platform, ids[erp_id], f"category:{erp_id}")) >= 3
+            and entries
+        ),
+        60,
+        "three exports in the category's history",
+    )
+    assert {(e["step"], e["outcome"]) for e in sent} == {("sent", "ok")}
+    assert ids[erp_id] in sent[0]["detail"]
+
+
+def history(worker: Worker, platform: str, term: str, entity_key: str) -> list[dict[str, Any]]:
+    """The history entries of ``entity_key`` found by ``term`` (a platform id)."""
+    answer = worker.api(
+        "GET", f"/api/v1/integrations/export-{platform}/history", params={"q": term}
+    ).json()
+    found = [e["entries"] for e in answer["entities"] if e["entity_key"] == entity_key]
+    return found[0] if found else []
 
 
 @pytest.mark.parametrize("platform", ["tray", "vtex"])
