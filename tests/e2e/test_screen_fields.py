@@ -37,7 +37,7 @@ def test_a_refused_shop_domain_is_explained_in_portuguese_at_its_field(
     domain = page.locator('[name="access.shop_domain"]')
     expect(domain).to_have_attribute("aria-invalid", "true")
     expect(domain).to_be_focused()
-    shot(page, "20-incluir-dominio-invalido")
+    shot(page, "22-incluir-dominio-invalido")
 
 
 def test_each_kind_of_refusal_reads_as_label_and_reason(

@@ -283,6 +283,6 @@ def test_ids_the_screen_routes_use_are_refused_with_a_reason(
     result = page.locator("#incluir .result")
     expect(result).to_contain_text("Alguns campos não são válidos")
     expect(result).to_contain_text("Identificador (opcional):")
-    expect(result).to_contain_text("reserved")
+    expect(result).to_contain_text("este identificador é reservado; escolha outro")
     shot(page, "21-incluir-identificador-reservado")
     expect(page).to_have_url(re.compile(r"/plataformas/incluir\?plataforma=shopify$"))

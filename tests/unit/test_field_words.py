@@ -10,7 +10,14 @@ import pytest
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 
 from engine.web.responses import validation_details
-from engine.web.ui.words import FIELD_PROBLEMS, VALUE_ERRORS
+from engine.web.ui.words import (
+    ERROR_ADVICE,
+    FIELD_PROBLEMS,
+    VALUE_ERRORS,
+    record_label,
+    status_explained,
+)
+from schemas.parked import ErrorClass
 
 ROOT = Path(__file__).resolve().parents[2]
 # Validators of what the screen's forms send: access fields, Configurações, new integrations.
@@ -103,3 +110,28 @@ def test_every_reason_a_form_validator_gives_has_a_pt_br_translation(path: Path)
 def test_pt_br_reasons_name_their_limit_where_they_have_one() -> None:
     for kind in ("string_too_short", "greater_than_equal", "less_than_equal", "too_long"):
         assert "{limit}" in FIELD_PROBLEMS[kind]
+
+
+def test_every_error_class_tells_the_merchant_what_to_do() -> None:
+    assert set(ERROR_ADVICE) == {kind.value for kind in ErrorClass}
+
+
+def test_records_are_named_by_their_kind_in_pt_br() -> None:
+    assert record_label("order:4501") == "Pedido 4501"
+    assert record_label("stock:CAM-01:P") == "Estoque CAM-01:P"
+    assert record_label("product:CAM-01") == "Produto CAM-01"
+    assert record_label("mystery:7") == "mystery:7"
+    assert record_label("no-kind") == "no-kind"
+
+
+def test_a_paused_or_stopped_integration_is_explained_in_pt_br() -> None:
+    stopped = status_explained("error", "AuthError: 401 from the platform")
+    paused = status_explained("paused", "paused by admin")
+
+    assert stopped.startswith("A Ponte parou esta integração")
+    assert stopped.endswith("Detalhe técnico: AuthError: 401 from the platform")
+    assert (
+        paused == "Pausada: os eventos ficam retidos até você clicar em Retomar. Pausada por admin."
+    )
+    assert status_explained("paused", None).endswith("Retomar.")
+    assert status_explained("active", None) == ""

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from engine.web.ui.words import CHOICES, field_label
+from engine.web.ui.words import CHOICES, FIELD_HINTS, field_label
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def form_fields(
                 kind=kind,
                 required=name in required,
                 value=", ".join(value) if kind == "list" and isinstance(value, list) else value,
-                hint=f"Ex.: {example}" if example else "",
+                hint=FIELD_HINTS.get(name) or (f"Ex.: {example}" if example else ""),
                 choices=choices,
                 step=step,
                 advanced=name not in required,

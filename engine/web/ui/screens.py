@@ -26,6 +26,7 @@ from engine.web.ui.words import (
     APPLY_WHEN,
     AUTOMATIONS,
     ENTITIES,
+    ERROR_ADVICE,
     ERROR_CLASSES,
     JOB_DONE,
     JOB_KINDS,
@@ -34,6 +35,8 @@ from engine.web.ui.words import (
     OWNED_FIELDS,
     STATUS,
     TRANSFORMS,
+    record_label,
+    status_explained,
 )
 from schemas.automation import Automation
 from schemas.integration import Integration, IntegrationSettings, OwnedField
@@ -67,7 +70,7 @@ def summary(engine: Engine, integration: Integration) -> dict[str, Any]:
         "platform_title": PLATFORMS[integration.platform].title,
         "status": integration.status.value,
         "status_label": STATUS[integration.status],
-        "status_reason": integration.status_reason,
+        "status_reason": status_explained(integration.status, integration.status_reason),
         "version": integration.version,
         "last_activity": shown_time(last),
     }
@@ -192,6 +195,8 @@ def _owned() -> list[tuple[Any, str]]:
 def _error_row(record: Any) -> dict[str, Any]:
     row = parked_view(record)
     row["class_label"] = ERROR_CLASSES.get(row["error_class"], row["error_class"])
+    row["advice"] = ERROR_ADVICE.get(row["error_class"], "")
+    row["record"] = record_label(row["entity_key"])
     row["parked_at"] = shown_time(record.parked_at)
     row["payload_json"] = orjson.dumps(row["payload"], option=orjson.OPT_INDENT_2).decode()
     return row

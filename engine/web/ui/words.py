@@ -209,8 +209,17 @@ VALUE_ERRORS = {
     "must be a whole number of at least": "use um número inteiro de segundos, no mínimo o indicado",
 }
 
-# What the script needs to say field problems in pt-BR (embedded in every signed-in page).
-FIELD_WORDS = {"labels": FIELDS, "problems": FIELD_PROBLEMS, "reasons": VALUE_ERRORS}
+# A line under a Configurações field where its name alone leaves the merchant guessing.
+FIELD_HINTS = {
+    "price_list": "O identificador da lista no ERP (“default”: a lista padrão).",
+    "price_drop_guard_percent": (
+        "Vazio: sem limite. Uma queda maior vai para Erros, para você conferir antes."
+    ),
+    "stock_buffer": "Descontado do saldo do ERP antes de enviar à plataforma.",
+    "stock_max_listed": "Vazio: sem limite.",
+    "erp_order_status": "Código da situação no ERP: 0 é “Em aberto”.",
+    "sales_channel": "Vazio: o canal padrão do ERP.",
+}
 
 CHOICES = {
     "description": "Descrição",
@@ -286,6 +295,65 @@ ERROR_CLASSES = {
     "mapping": "Mapeamento",
     "prerequisite": "Aguardando outro registro",
 }
+
+
+# What the merchant can do about a parked record, by its class (the reason itself stays as the
+# engine wrote it, shown as the technical detail).
+ERROR_ADVICE = {
+    "transient": "A plataforma ou o ERP falhou por um momento. Reenvie; se persistir, aguarde.",
+    "permanent": "O destino recusou os dados. Corrija o cadastro (ou edite o conteúdo) e reenvie.",
+    "configuration": "Falta ou está errada uma configuração. Confira Configurações e Acesso.",
+    "auth": "O acesso foi negado. Confira o token ou a chave em Acesso e teste a conexão.",
+    "mapping": "Falta uma regra de mapeamento para este valor. Ajuste Mapeamentos e reenvie.",
+    "prerequisite": "Depende de outro registro que ainda não chegou (ex.: o pedido). Reenvie depois.",
+}
+
+# The kind of record an entity key names ("order:4501" -> "Pedido 4501").
+RECORD_KINDS = {
+    "order": "Pedido",
+    "orders": "Pedidos",
+    "product": "Produto",
+    "stock": "Estoque",
+    "price": "Preço",
+    "category": "Categoria",
+    "brand": "Marca",
+    "attribute": "Atributo",
+    "automation": "Automação",
+}
+
+# History outcomes, as the Histórico says them.
+OUTCOMES = {
+    "ok": "ok",
+    "failed": "falhou",
+    "duplicate": "duplicado",
+    "dead_letter": "descartado (inválido)",
+    "echo": "ignorado (eco da própria Ponte)",
+    "held": "retido",
+    "not_handled": "não tratado",
+}
+
+
+def status_explained(status: str, reason: str | None) -> str:
+    """Why an integration is paused or in error, as the merchant reads it."""
+    if status == IntegrationStatus.ERROR:
+        lead = (
+            "A Ponte parou esta integração porque a plataforma recusou o acesso ou a "
+            "configuração. Confira Acesso, teste a conexão e clique em Retomar."
+        )
+        return f"{lead} Detalhe técnico: {reason}" if reason else lead
+    if status == IntegrationStatus.PAUSED:
+        lead = "Pausada: os eventos ficam retidos até você clicar em Retomar."
+        by = (reason or "").removeprefix("paused by ")
+        if reason and by != reason:
+            return f"{lead} Pausada por {by}."
+        return f"{lead} Motivo: {reason}" if reason else lead
+    return reason or ""
+
+
+def record_label(entity_key: str) -> str:
+    """An entity key as the merchant reads it: the kind in pt-BR, then the code."""
+    kind, _, code = entity_key.partition(":")
+    return f"{RECORD_KINDS[kind]} {code}" if code and kind in RECORD_KINDS else entity_key
 
 
 def field_label(name: str, title: str | None = None) -> str:
@@ -378,4 +446,15 @@ CONFIG_PARTS = {
     "status_reason": "Motivo da situação",
     "platform": "Plataforma",
     "id": "Identificador",
+}
+
+
+# What the script needs to name fields, records and outcomes and to say field problems in
+# pt-BR (embedded in every signed-in page).
+FIELD_WORDS = {
+    "labels": FIELDS,
+    "problems": FIELD_PROBLEMS,
+    "reasons": VALUE_ERRORS,
+    "records": RECORD_KINDS,
+    "outcomes": OUTCOMES,
 }

@@ -65,6 +65,15 @@ function fieldProblems(fields, scope) {
   return lines;
 }
 
+// An entity key as the merchant reads it: "order:4501" -> "Pedido 4501".
+function recordName(entityKey) {
+  const [kind, ...rest] = String(entityKey).split(":");
+  const named = (FIELD_WORDS.records || {})[kind];
+  return named && rest.length ? `${named} ${rest.join(":")}` : String(entityKey);
+}
+
+const outcomeName = (outcome) => (FIELD_WORDS.outcomes || {})[outcome] || outcome;
+
 function problem(answer, scope) {
   const error = answer.data?.error;
   if (!error) return `A Ponte não respondeu como esperado (erro ${answer.status}). Tente de novo.`;
@@ -259,7 +268,7 @@ function showPreview(events) {
   for (const item of events) {
     const card = Object.assign(document.createElement("div"), { className: "card preview" });
     const title = document.createElement("h4");
-    title.textContent = `${item.entity_key} · ${OUTCOMES[item.outcome] || item.outcome}`;
+    title.textContent = `${recordName(item.entity_key)} · ${OUTCOMES[item.outcome] || item.outcome}`;
     card.append(title);
     const detail = document.createElement(item.payload ? "pre" : "p");
     detail.textContent = item.payload ? JSON.stringify(item.payload, null, 2) : item.reason;
@@ -362,11 +371,25 @@ function outcome(job) {
 }
 
 async function follow(row) {
-  while (!["done", "failed", "cancelled"].includes(row.dataset.state)) {
+  const finished = () => ["done", "failed", "cancelled"].includes(row.dataset.state);
+  if (finished()) return;
+  while (!finished()) {
     await new Promise((r) => setTimeout(r, 700));
     const answer = await api("GET", `/api/v1/jobs/${row.dataset.job}`);
     if (answer.ok) showJob(row, answer.data);
   }
+  announce(`${row.querySelector(".title")?.textContent || "Tarefa"}: ${row.querySelector(".state").textContent}. ${row.querySelector(".outcome").textContent}`);
+}
+
+// A sentence for screen readers only (a job that ended while the merchant was elsewhere).
+function announce(text) {
+  let region = document.getElementById("anuncio");
+  if (!region) {
+    region = Object.assign(document.createElement("p"), { id: "anuncio", className: "sr" });
+    region.setAttribute("aria-live", "polite");
+    document.body.append(region);
+  }
+  region.textContent = text;
 }
 
 function wireJobs() {
@@ -430,7 +453,7 @@ async function searchHistory(form) {
   const answer = await api("GET", `${base()}/history?q=${encodeURIComponent(q)}`);
   if (!answer.ok) return say(result, problem(answer), "fail");
   box.replaceChildren();
-  const entryRow = (e, key) => [when(e.at), key ?? e.entity_key, STEPS[e.step] || e.step, e.outcome, e.detail];
+  const entryRow = (e, key) => [when(e.at), recordName(key ?? e.entity_key), STEPS[e.step] || e.step, outcomeName(e.outcome), e.detail];
   if (!q) {
     say(result, `${answer.data.entries.length} registro(s) recente(s).`, "ok");
     if (!answer.data.entries.length) return;
