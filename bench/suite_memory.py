@@ -9,6 +9,7 @@ written are found through the admin API, its resident set size is read from /pro
 from __future__ import annotations
 
 import asyncio
+import statistics
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -100,6 +101,7 @@ def measure_memory(bootstrap: str, workdir: Path, count: int, timeout: float) ->
             wait_until(lambda link=link: _found(worker, link), timeout, f"link {link.key}")
         folded_s = time.monotonic() - started
         full_rss = _settled_rss(worker)
+        queries = _query_times(worker, links[-PROBES:])
     finally:
         stack.stop()
     return {
@@ -113,5 +115,25 @@ def measure_memory(bootstrap: str, workdir: Path, count: int, timeout: float) ->
         "kib_per_link": round((full_rss - empty_rss) * 1024 / count, 2)
         if full_rss and empty_rss
         else None,
+        "api_ms": queries,
         "namespace": stack.namespace,
+    }
+
+
+def _query_times(worker: Worker, probes: list[Link]) -> dict[str, float]:
+    """Admin API answer times with the links in state: a search by SKU or order number (median
+    over the probes) and the list of the latest links (no query)."""
+    searches = []
+    for link in probes:
+        began = time.monotonic()
+        assert _found(worker, link), link.key
+        searches.append(time.monotonic() - began)
+    began = time.monotonic()
+    listed = worker.api("GET", f"/api/v1/integrations/{INTEGRATION_ID}/links")
+    list_s = time.monotonic() - began
+    assert listed.status_code == 200 and listed.json()["links"], listed.text[:200]
+    return {
+        "search_p50": round(statistics.median(searches) * 1000, 1),
+        "search_max": round(max(searches) * 1000, 1),
+        "latest_list": round(list_s * 1000, 1),
     }
