@@ -37,6 +37,8 @@ from schemas.product import Product
 
 _PRODUCT = "/api/catalog/pvt/product"
 _SKU = "/api/catalog/pvt/stockkeepingunit"
+TREE_LEVELS = 5
+"""Category levels read when a category is looked for by name (the ERP's tree has three)."""
 
 
 async def product_id_pages(http: VtexHttp, lane: Lane) -> AsyncIterator[list[str]]:
@@ -127,7 +129,8 @@ async def read_category(http: VtexHttp, category_id: str) -> Category:
 
 
 async def upsert_category(http: VtexHttp, category: Category) -> str:
-    category_id = category.platform_category_id
+    """By platform id, else by name under the same parent in the category tree, else created."""
+    category_id = category.platform_category_id or await _category_named(http, category)
     if category_id:
         existing = await http.request(
             Api.CATALOG, "GET", f"/api/catalog/pvt/category/{category_id}"
@@ -141,6 +144,26 @@ async def upsert_category(http: VtexHttp, category: Category) -> str:
         Api.CATALOG, "POST", "/api/catalog/pvt/category", json=category_payload(category, None)
     )
     return str(created["Id"])
+
+
+async def _category_named(http: VtexHttp, category: Category) -> str | None:
+    path = f"/api/catalog_system/pub/category/tree/{TREE_LEVELS}"
+    tree = await http.request(Api.CATALOG, "GET", path)
+    parent = category.parent_code
+    return category_in_tree(
+        tree, category.name, int(parent) if parent and parent.isdigit() else None
+    )
+
+
+def category_in_tree(tree: list[dict[str, Any]], name: str, parent: int | None) -> str | None:
+    """The id of the category named ``name`` (case aside) under ``parent`` (None: a root)."""
+    level = [(node, None) for node in tree]
+    while level:
+        for node, father in level:
+            if father == parent and str(node.get("name", "")).casefold() == name.casefold():
+                return str(node["id"])
+        level = [(child, node["id"]) for node, _ in level for child in node.get("children") or []]
+    return None
 
 
 async def read_brand(http: VtexHttp, brand_id: str) -> Brand:

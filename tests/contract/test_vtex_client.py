@@ -223,3 +223,23 @@ async def test_a_specification_field_reads_with_its_values(
     assert attribute == Attribute(name="Tamanho", values=["P", "M"], platform_attribute_id=field_id)
     with pytest.raises(NotFound):
         await client.get_by_code(Entity.ATTRIBUTE, "999999")
+
+
+async def test_a_category_without_its_id_is_found_by_name_under_its_parent_not_doubled(
+    client: VtexClient, kit: VtexSandboxKit
+) -> None:
+    made = await client.upsert(Entity.CATEGORY, Category(code="a", name="Acessórios"))
+    child = Category(code="b", name="Bolsas", parent_code=made)
+
+    child_id = await client.upsert(Entity.CATEGORY, child)
+    again = await client.upsert(Entity.CATEGORY, Category(code="a", name="acessórios"))
+    child_again = await client.upsert(Entity.CATEGORY, child)
+    root_bolsas = await client.upsert(Entity.CATEGORY, Category(code="c", name="Bolsas"))
+
+    assert again == made and child_again == child_id
+    assert root_bolsas not in (made, child_id), "the same name under another parent is another"
+    tree = await raw(kit, "/api/catalog_system/pub/category/tree/3")
+    assert isinstance(tree, list)
+    [acessorios] = [node for node in tree if node["id"] == int(made)]
+    assert [kid["name"] for kid in acessorios["children"]] == ["Bolsas"]
+    assert acessorios["hasChildren"] is True

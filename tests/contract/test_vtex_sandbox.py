@@ -105,6 +105,8 @@ async def test_a_hook_whose_url_fails_the_ping_is_not_saved(kit: VtexSandboxKit)
          "/api/catalog_system/pvt/products/GetProductAndSkuIds?_from=1&_to=10"),
         ("catalog", "/api/catalog/pvt/stockkeepingunit/{skuId}", "get", "/api/catalog/pvt/stockkeepingunit/{sku}"),
         ("catalog", "/api/catalog/pvt/category/{categoryId}", "get", "/api/catalog/pvt/category/1"),
+        ("catalog", "/api/catalog_system/pub/category/tree/{categoryLevels}", "get",
+         "/api/catalog_system/pub/category/tree/3"),
         ("catalog", "/api/catalog_system/pvt/brand/pagedlist", "get",
          "/api/catalog_system/pvt/brand/pagedlist?page=1&pageSize=2"),
         ("logistics", "/api/logistics/pvt/inventory/skus/{skuId}", "get", "/api/logistics/pvt/inventory/skus/{sku}"),

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from connectors.sandbox_server import running_in_background
 from connectors.vtex.sandbox.catalog import add_catalog_routes
+from connectors.vtex.sandbox.category_tree import add_category_tree_route
 from connectors.vtex.sandbox.config import SandboxConfig
 from connectors.vtex.sandbox.control import add_control_routes
 from connectors.vtex.sandbox.gate import Bucket, Faults, api_gate, delay_gate
@@ -25,6 +26,7 @@ def build_app(config: SandboxConfig) -> web.Application:
     app = web.Application(middlewares=[delay_gate, api_gate])
     add_control_routes(app)
     add_catalog_routes(app)
+    add_category_tree_route(app)
     add_specification_routes(app)
     add_oms_routes(app)
     add_logistics_pricing_routes(app)
