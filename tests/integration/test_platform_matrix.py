@@ -16,7 +16,7 @@ cannot, by its API or its capability table, and the engine says so; -: no such t
 | stock export (warehouses, buffer, max)   | x (4)   | x (4)     | x (4)| x (4)|
 | product import (live, by notification)   | -       | x (6)     | -    | N/A (7) |
 | webhooks switch                          | x (3)   | x (3)     | N/A (8) | x (3) |
-| reconciliation: missed orders            | x (3)   | -         | -    | -    |
+| reconciliation: missed orders            | x (3, 9)| x (9)     | x (9)| x (9)|
 | reconciliation: stock drift corrected    | x (9)   | x (9)     | x (9)| x (5, 9) |
 | Importar produtos (all, by code)         | x (6)   | x (6)     | x (6)| x (6)|
 | Importar categorias                      | x (6)   | x (6)     | x (6)| N/A (10) |
@@ -46,6 +46,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+import httpx
 import pytest
 
 from connectors.capabilities import Entity
@@ -54,12 +55,14 @@ from schemas.stock import StockLevel
 from tests.harness import Stack, Worker, wait_until
 from tests.integration.test_jobs import erp_client, finished_job, start_job, store_records
 from tests.integration.test_outbound_flows import listing
+from tests.integration.test_schedules import finished_run, run_now
 from tests.platforms import PlatformSandbox, create_platform_integration
 
 pytestmark = pytest.mark.broker
 
 PLATFORMS = ("shopify", "nuvemshop", "tray", "vtex")
-FLOWS_ON = {name: {"enabled": True} for name in ("product_export", "price_export", "stock_export")}
+FLOWS = ("product_export", "price_export", "stock_export", "order_import")
+FLOWS_ON = {name: {"enabled": True} for name in FLOWS}
 ONE_WAREHOUSE = {"stock_warehouses": ["1"]}
 
 
@@ -68,7 +71,8 @@ class Matrix:
     stack: Stack
     worker: Worker
     live: dict[str, PlatformSandbox]
-    """Stores whose integration (``live-<platform>``) exports products, prices and stock."""
+    """Stores whose integration (``live-<platform>``) exports products, prices and stock and
+    imports orders (no webhook subscribed, no polling)."""
     manual: dict[str, PlatformSandbox]
     """Stores whose integration (``manual-<platform>``) has every flow off: jobs only."""
 
@@ -95,6 +99,11 @@ class Matrix:
             return str(found[0]["platform_id"]) if found else None
 
         return str(wait_until(linked, 90, f"{sku} linked on {integration_id}"))
+
+    def erp_orders(self, platform_id: str) -> list[dict[str, Any]]:
+        """The ERP's orders made from this platform order."""
+        orders = httpx.get(f"{self.stack.erp_url}/_sandbox/orders", timeout=5).json()["orders"]
+        return [o for o in orders if str(o.get("idPedidoOrigem")) == platform_id]
 
     def shown(self, store: PlatformSandbox, platform_id: str, sku: str) -> tuple[int, Decimal]:
         return store.run(lambda: listing(store, platform_id, sku))
@@ -143,20 +152,9 @@ def new_sku(prefix: str, platform: str) -> str:
 
 
 def reconciled(worker: Worker, integration_id: str) -> dict[str, Any]:
-    answer = worker.api(
-        "POST", f"/api/v1/integrations/{integration_id}/automations/reconciliation/run"
-    )
+    answer = run_now(worker, integration_id, "reconciliation")
     assert answer.status_code == 202, answer.text
-    job_id = answer.json()["job"]["id"]
-
-    def finished() -> dict[str, Any] | None:
-        runs = worker.api("GET", f"/api/v1/integrations/{integration_id}/automation-runs")
-        for run in runs.json()["runs"]:
-            if run["id"] == job_id and run["state"] in ("done", "failed"):
-                return dict(run)
-        return None
-
-    return dict(wait_until(finished, 180, f"the reconciliation of {integration_id}"))
+    return finished_run(worker, integration_id, answer.json()["job"]["id"])
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
@@ -197,6 +195,30 @@ def test_reconciliation_corrects_stock_changed_behind_ponte_s_back(
         "the ERP's 5 back on the store",
     )
     assert matrix.shown(store, steady_id, steady)[0] == 4
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_reconciliation_imports_an_order_nobody_announced_once(
+    matrix: Matrix, platform: str
+) -> None:
+    integration_id = f"live-{platform}"
+    platform_id = matrix.live[platform].place_order()  # no webhook subscribed, no polling
+
+    first = reconciled(matrix.worker, integration_id)
+
+    assert first["state"] == "done", first
+    missing = [e["item"] for e in first["errors"] if e["item"].startswith("order ")]
+    assert len(missing) == 1, first
+    try:
+        pedido = wait_until(lambda: matrix.erp_orders(platform_id), 60, "the order in the ERP")
+    except AssertionError as timeout:
+        errors = matrix.worker.api("GET", f"/api/v1/integrations/{integration_id}/errors")
+        held = matrix.worker.api("GET", f"/api/v1/integrations/{integration_id}/held")
+        raise AssertionError(f"{timeout}; errors {errors.text}; held {held.text}") from None
+    assert missing == [f"order {pedido[0]['numeroDaOrdemDeCompra']}"]
+    second = reconciled(matrix.worker, integration_id)
+    assert [e for e in second["errors"] if e["item"].startswith("order ")] == [], second
+    assert len(matrix.erp_orders(platform_id)) == 1
 
 
 @pytest.mark.parametrize("platform", ["tray", "vtex"])

@@ -26,6 +26,7 @@ from connectors.urls import PRIVATE_URLS_CONTEXT
 from connectors.vtex.transport import Api
 from schemas.product import Product
 from tests.harness import Stack, Worker, wait_until
+from tests.integration.test_schedules import finished_run
 from tests.platforms import PlatformSandbox, create_platform_integration
 
 pytestmark = pytest.mark.broker
@@ -250,14 +251,7 @@ def test_reconciliation_finds_drifted_vtex_stock_and_the_erp_value_is_pushed_bac
     vtex.drift_stock(drifted, 9)
 
     job = vtex.api("POST", "/automations/reconciliation/run")["job"]
-
-    def finished() -> dict[str, Any] | None:
-        for run in vtex.api("GET", "/automation-runs")["runs"]:
-            if run["id"] == job["id"] and run["state"] in ("done", "failed"):
-                return dict(run)
-        return None
-
-    report = wait_until(finished, 120, "the reconciliation run")
+    report = finished_run(vtex.worker, INTEGRATION, job["id"])
     assert report["state"] == "done", report
     items = {e["item"]: e["reason"] for e in report["errors"]}
     assert items.get(f"stock {drifted}") == "ERP 5, platform shows 9; ERP value sent", report
