@@ -40,6 +40,7 @@ from engine.web.notifications import notification_view
 from engine.web.openapi import OPENAPI_PATH, openapi_view
 from engine.web.ops import ops_views
 from engine.web.records_api import records_views
+from engine.web.sessions import wire_session_checks
 from engine.web.ui import ui_views
 from topics.registry import (
     CONFIG_LOG,
@@ -107,6 +108,7 @@ def create_engine(settings: EngineSettings) -> Engine:
     )
     if settings.flows:  # an ingest process (PONTE_FLOWS=false) only stores deliveries
         wire_agents(engine)
+    wire_session_checks(engine)
     liveness = wire_liveness(engine)
     app.on_before_shutdown.connect(_closing(engine))
     app.on_rebalance_complete.connect(_resharing(settings))

@@ -7,7 +7,7 @@ import time
 from engine.bindings import BoundTopics
 from engine.state.view import TopicView
 from schemas.codec import decode, encode
-from schemas.session import SessionRevoked
+from schemas.session import ALL_SESSIONS, SessionRevoked
 from topics.registry import SESSIONS
 
 
@@ -17,14 +17,22 @@ class SessionsView(TopicView):
     def __init__(self, bootstrap_servers: str, topic: str, **kwargs: object) -> None:
         super().__init__(bootstrap_servers, topic, **kwargs)
         self._revoked_until: dict[str, float] = {}
+        self.signed_in_before: float = 0.0
+        """Every session signed in before this moment is refused (the password changed)."""
+        self.password: str | None = None
+        """The fingerprint of the password in force, as the latest worker to start saw it."""
 
-    def revoked(self, session_id: str) -> bool:
-        return session_id in self._revoked_until
+    def revoked(self, session_id: str, issued: float) -> bool:
+        return session_id in self._revoked_until or issued < self.signed_in_before
 
     def apply(self, key: str, value: bytes | None) -> None:
         if value is None:
             return
         revoked = decode(SessionRevoked, value)
+        if revoked.session_id == ALL_SESSIONS:
+            self.signed_in_before = max(self.signed_in_before, revoked.revoked_at.timestamp())
+            self.password = revoked.password
+            return
         now = time.time()
         if revoked.expires_at.timestamp() > now:
             self._revoked_until[revoked.session_id] = revoked.expires_at.timestamp()

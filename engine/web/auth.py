@@ -76,6 +76,12 @@ class Session:
     session_id: str
     expires: int
 
+    @property
+    def issued(self) -> int:
+        """When it was signed in (epoch seconds); 0 for a session id without it."""
+        issued, _, _random = self.session_id.partition("-")
+        return int(issued) if issued.isdigit() else 0
+
 
 @dataclass(frozen=True)
 class SessionKeys:
@@ -94,7 +100,8 @@ class SessionKeys:
 
     def issue(self, user: str, lifetime_seconds: float, now: float | None = None) -> str:
         expires = int((now or time.time()) + lifetime_seconds)
-        body = f"{_b64(user.encode())}.{expires}.{secrets.token_hex(16)}"
+        issued = int(now or time.time())
+        body = f"{_b64(user.encode())}.{expires}.{issued}-{secrets.token_hex(16)}"
         return f"{body}.{self._sign('session', body)}"
 
     def session_of(self, token: str | None, now: float | None = None) -> Session | None:
@@ -135,6 +142,13 @@ class SessionKeys:
         if not issued.isdigit() or not hmac.compare_digest(signature, self._sign("login", issued)):
             return False
         return 0 <= (now or time.time()) - int(issued) <= LOGIN_TOKEN_SECONDS
+
+
+def password_fingerprint(secret_key: SecretStr, password_hash: SecretStr | None) -> str:
+    """Tells one configured password from another without revealing either hash."""
+    mac = hmac.new(secret_key.get_secret_value().encode(), b"password|", hashlib.sha256)
+    mac.update(_hash_text(password_hash).encode())
+    return mac.hexdigest()[:32]
 
 
 def _hash_text(password_hash: SecretStr | None) -> str:

@@ -4,12 +4,16 @@ ended by a sign-out on any worker (the sessions view)."""
 from __future__ import annotations
 
 import contextlib
-from datetime import UTC, datetime
+import logging
+from datetime import UTC, datetime, timedelta
 
 from engine.context import Engine
 from engine.state.sessions import revoke_session
-from engine.web.auth import Session, SessionKeys
-from schemas.session import SessionRevoked
+from engine.web.auth import Session, SessionKeys, password_fingerprint
+from schemas.session import ALL_SESSIONS, SessionRevoked
+
+log = logging.getLogger(__name__)
+LONGEST_SESSION = timedelta(days=30)
 
 CATCH_UP_SECONDS = 10.0
 
@@ -32,7 +36,7 @@ async def live_session(engine: Engine, token: str | None) -> Session | None:
             await revocations.wait_caught_up(CATCH_UP_SECONDS)
         except TimeoutError:
             return None
-    return None if revocations.revoked(session.session_id) else session
+    return None if revocations.revoked(session.session_id, session.issued) else session
 
 
 async def end_session(engine: Engine, session: Session, reason: str = "sign_out") -> None:
@@ -48,4 +52,36 @@ async def end_session(engine: Engine, session: Session, reason: str = "sign_out"
     )
     revocations = engine.views.sessions
     with contextlib.suppress(TimeoutError):  # acknowledged: the view folds it in soon anyway
-        await revocations.wait_until(lambda: revocations.revoked(session.session_id), 10.0)
+        await revocations.wait_until(
+            lambda: revocations.revoked(session.session_id, session.issued), 10.0
+        )
+
+
+async def sign_out_everyone_if_the_password_changed(engine: Engine) -> None:
+    """A worker started with another password than the one last recorded refuses, on every
+    worker, each session signed in before now (workers still running with the old password
+    included). The first worker ever only records its password."""
+    revocations = engine.views.sessions
+    await revocations.wait_caught_up(120.0)
+    settings = engine.settings
+    ours = password_fingerprint(settings.secret_key, settings.admin_password_hash)
+    if revocations.password == ours:
+        return
+    now = datetime.now(UTC)
+    changed = revocations.password is not None
+    record = SessionRevoked(
+        session_id=ALL_SESSIONS,
+        revoked_at=now if changed else datetime.fromtimestamp(0, UTC),
+        expires_at=now + LONGEST_SESSION,
+        reason="password_changed" if changed else "password_recorded",
+        password=ours,
+    )
+    await revoke_session(engine.topics, record)
+    if changed:
+        log.warning("the admin password changed: every earlier screen session is signed out")
+
+
+def wire_session_checks(engine: Engine) -> None:
+    @engine.app.task  # type: ignore[untyped-decorator]
+    async def check_the_password() -> None:
+        await sign_out_everyone_if_the_password_changed(engine)

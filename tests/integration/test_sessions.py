@@ -1,7 +1,8 @@
 """Screen sessions across workers, and what answers without one.
 
 A session cookie signed out on one worker is refused by every other worker within seconds, and
-by a worker started afterwards; a new sign-in still works. No page or admin API route registered
+by a worker started afterwards; a new sign-in still works. A worker started with a new password
+signs every earlier session out on every worker, those still running with the old one included. No page or admin API route registered
 by a worker answers data to a request without a session or the bearer token.
 """
 
@@ -21,6 +22,7 @@ from tests.harness import Stack, Worker, wait_until
 from tests.integration.support import create_integration
 
 PASSWORD = "senha-da-loja-2026"
+NEW_PASSWORD = "senha-nova-da-loja-2027"
 INTEGRATION = "loja-sessoes"
 SIGNED_IN = {"PONTE_ADMIN_USER": "admin", "PONTE_ADMIN_PASSWORD_HASH": hash_password(PASSWORD)}
 HIDDEN = re.compile(r'name="(login_token|csrf)" value="([^"]+)"')
@@ -35,14 +37,14 @@ def hidden_field(html: str, name: str) -> str:
     return next(value for field, value in HIDDEN.findall(html) if field == name)
 
 
-def sign_in(worker: Worker) -> str:
+def sign_in(worker: Worker, password: str = PASSWORD) -> str:
     """The session cookie a real sign-in on ``worker`` sets."""
     form = httpx.get(f"{worker.url}/login", timeout=10)
     answer = httpx.post(
         f"{worker.url}/login",
         data={
             "user": "admin",
-            "password": PASSWORD,
+            "password": password,
             "login_token": hidden_field(form.text, "login_token"),
             "next": "/plataformas",
         },
@@ -95,6 +97,24 @@ def test_a_cookie_signed_out_on_one_worker_is_refused_by_every_worker(
     assert not accepted(late, cookie), "a worker started after the sign-out takes the cookie"
     assert accepted(second, other_session) and accepted(late, other_session)
     assert accepted(first, sign_in(first)), "signing in again does not work"
+
+
+def test_a_new_password_signs_out_every_earlier_session_on_every_worker(
+    stack: Stack, workers: tuple[Worker, Worker]
+) -> None:
+    first, second = workers
+    before = sign_in(first)
+    assert accepted(second, before)
+
+    changed = stack.start_worker(
+        "worker-new-password",
+        PONTE_ADMIN_USER="admin",
+        PONTE_ADMIN_PASSWORD_HASH=hash_password(NEW_PASSWORD),
+    )
+
+    wait_until(lambda: not accepted(first, before), 10, "the old worker refuses the old session")
+    assert not accepted(second, before) and not accepted(changed, before)
+    assert accepted(changed, sign_in(changed, NEW_PASSWORD)), "the new password does not work"
 
 
 PUBLIC = {
