@@ -2,7 +2,7 @@
 the ERP sandbox and writes each record to the platform sandboxes.
 
 Each export links the ERP id to the platform's id, so exporting again updates what the first
-export made (no duplicates); an entity the platform keeps on each product (Shopify's brands)
+export made, and a category the store already has by that name is taken, not doubled; an entity the platform keeps on each product (Shopify's brands)
 ends the job at once with the sentence the merchant reads.
 """
 
@@ -19,6 +19,7 @@ import pytest
 
 from connectors.capabilities import Entity, Operation
 from connectors.registry import PLATFORMS as SPECS
+from schemas.category import Category
 from tests.harness import Stack, Worker, wait_until
 from tests.integration.test_jobs import erp_client, finished_job, start_job, store_records
 from tests.platforms import PlatformSandbox, create_platform_integration
@@ -113,6 +114,19 @@ def read_one(sandbox: PlatformSandbox, entity: str, platform_id: str) -> Any:
     return sandbox.run(read)
 
 
+def made_on_store(sandbox: PlatformSandbox, category: Category) -> str:
+    """A category the merchant already has on the store, before any export; its id."""
+
+    async def write() -> str:
+        client = sandbox.client()
+        try:
+            return str(await client.upsert(Entity.CATEGORY, category))
+        finally:
+            await client.aclose()
+
+    return sandbox.run(write)
+
+
 def listed_names(sandbox: PlatformSandbox, entity: str) -> Counter[str]:
     return Counter(record.name for record in store_records(sandbox, Entity(entity)))
 
@@ -151,7 +165,12 @@ def test_categories_are_exported_to_every_platform_once(
     platform: str,
 ) -> None:
     seeded = erp_ids["category"]
+    name = f"Acessórios {RUN}"
+    on_store = made_on_store(stores[platform], Category(code=name, name=name))
+
     ids = export_twice_and_check(worker, stores[platform], platform, "category", seeded)
+
+    assert ids[seeded[name]] == on_store, "the store's own category of that name is the one"
 
     erp_id = seeded[f"Calças {RUN}"]
     one = exported(worker, platform, "category", code=erp_id)
