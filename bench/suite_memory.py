@@ -20,10 +20,12 @@ from bench.flow_engine import ERP_SANDBOX_RATE, create_integrations
 from bench.flow_kafka import preload
 from bench.flows import new_stack
 from bench.suite_figures import share
+from engine.state.history import PER_INTEGRATION
 from schemas.codec import encode
+from schemas.history import HistoryEntry, Step
 from schemas.link import Link
-from tests.harness import Worker, wait_until
-from topics.registry import LINKS
+from tests.harness import Stack, Worker, wait_until
+from topics.registry import HISTORY, LINKS
 
 INTEGRATION_ID = "bench-links"
 SETTLE_S = 3.0  # let start-up allocations finish before reading the resident set
@@ -90,33 +92,98 @@ def measure_memory(bootstrap: str, workdir: Path, count: int, timeout: float) ->
         create_integrations(stack, empty, [{"id": INTEGRATION_ID}], stack.shopify_url)
         empty_rss = _settled_rss(empty)
         empty.process.stop()
-        links = bench_links(INTEGRATION_ID, count)
-        records = [Record(link.key.encode(), encode(link), link.key) for link in links]
-        loaded = time.monotonic()
-        asyncio.run(preload(bootstrap, LINKS.named(stack.namespace), records))
-        load_s = time.monotonic() - loaded
-        worker = stack.start_worker("memory-links")
-        started = time.monotonic()
-        for link in links[-PROBES:]:
-            wait_until(lambda link=link: _found(worker, link), timeout, f"link {link.key}")
-        folded_s = time.monotonic() - started
-        full_rss = _settled_rss(worker)
-        queries = _query_times(worker, links[-PROBES:])
+        figures = _with_links(stack, count, timeout)
+        full_rss = figures["with_links"]["rss_mib"]
+        history = _with_history(stack, count, timeout, full_rss)
     finally:
         stack.stop()
     return {
         "what": f"{count} links on the links topic, folded into a worker's links view",
         "links": count,
-        "load_s": round(load_s, 1),
-        "ready_to_last_link_found_s": round(folded_s, 1),
+        **figures,
         "empty": {"rss_mib": empty_rss},
-        "with_links": {"rss_mib": full_rss},
         "rss_over_empty": share(full_rss, empty_rss),
         "kib_per_link": round((full_rss - empty_rss) * 1024 / count, 2)
         if full_rss and empty_rss
         else None,
-        "api_ms": queries,
+        "with_history": history,
         "namespace": stack.namespace,
+    }
+
+
+def _with_links(stack: Stack, count: int, timeout: float) -> dict[str, Any]:
+    """A worker started on ``count`` links: its RSS once the last ones are found."""
+    links = bench_links(INTEGRATION_ID, count)
+    records = [Record(link.key.encode(), encode(link), link.key) for link in links]
+    loaded = time.monotonic()
+    asyncio.run(preload(stack.bootstrap, LINKS.named(stack.namespace), records))
+    load_s = time.monotonic() - loaded
+    worker = stack.start_worker("memory-links")
+    started = time.monotonic()
+    for link in links[-PROBES:]:
+        wait_until(lambda link=link: _found(worker, link), timeout, f"link {link.key}")
+    folded_s = time.monotonic() - started
+    rss = _settled_rss(worker)
+    queries = _query_times(worker, links[-PROBES:])
+    worker.process.stop()
+    return {
+        "load_s": round(load_s, 1),
+        "ready_to_last_link_found_s": round(folded_s, 1),
+        "with_links": {"rss_mib": rss},
+        "api_ms": queries,
+    }
+
+
+def bench_history(integration_id: str, count: int) -> list[HistoryEntry]:
+    """Four entries per order (received, sent, linked, applied), found by number, platform id
+    and one SKU shared by every order."""
+    now = datetime.now(UTC)
+    return [_order_entry(integration_id, n, now) for n in range(count)]
+
+
+def _order_entry(integration_id: str, n: int, at: datetime) -> HistoryEntry:
+    order = n // 4
+    return HistoryEntry(
+        integration_id=integration_id,
+        entity_key=f"order:{5_000_000_000 + order}",
+        event_id=f"evt-{order:012d}",
+        event_type="order.placed",
+        step=(Step.RECEIVED, Step.SENT, Step.LINKED, Step.APPLIED)[n % 4],
+        outcome="ok",
+        detail=f"ERP order {900_000_000 + order}",
+        config_version=3,
+        search_keys=[f"#{1000 + order}", f"gid://shopify/Order/{5_000_000_000 + order}", "SKU-0"],
+        at=at,
+    )
+
+
+def _history_found(worker: Worker, number: str) -> bool:
+    path = f"/api/v1/integrations/{INTEGRATION_ID}/history"
+    response = worker.api("GET", path, params={"q": number})
+    return response.status_code == 200 and bool(response.json()["entities"])
+
+
+def _with_history(
+    stack: Stack, count: int, timeout: float, links_rss: float | None
+) -> dict[str, Any]:
+    """A worker started on the links and ``count`` history entries (the view keeps a bounded
+    part in memory): its RSS once the last orders' history is found."""
+    entries = bench_history(INTEGRATION_ID, count)
+    records = [
+        Record(f"{e.integration_id}:{e.entity_key}".encode(), encode(e), e.entity_key)
+        for e in entries
+    ]
+    asyncio.run(preload(stack.bootstrap, HISTORY.named(stack.namespace), records))
+    worker = stack.start_worker("memory-history")
+    for entry in entries[-PROBES:]:
+        number = entry.search_keys[0]
+        wait_until(lambda n=number: _history_found(worker, n), timeout, f"history of {number}")
+    rss = _settled_rss(worker)
+    return {
+        "entries": count,
+        "held_in_memory": min(count, PER_INTEGRATION),
+        "rss_mib": rss,
+        "over_links_mib": round(rss - links_rss, 1) if rss and links_rss else None,
     }
 
 
