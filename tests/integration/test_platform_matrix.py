@@ -14,7 +14,7 @@ cannot, by its API or its capability table, and the engine says so; -: no such t
 | product export                           | x (4)   | x (4)     | x (4)| x (4, 5) |
 | price export (list, promotion, guard)    | x (4)   | x (4)     | x (4)| x (4)|
 | stock export (warehouses, buffer, max)   | x (4)   | x (4)     | x (4)| x (4)|
-| product import (live, by notification)   | -       | x (6)     | -    | N/A (7) |
+| product import (live, by notification)   | x (9)   | x (6, 9)  | x (9)| N/A (7) |
 | webhooks switch                          | x (3)   | x (3)     | N/A (8) | x (3) |
 | reconciliation: missed orders            | x (3, 9)| x (9)     | x (9)| x (9)|
 | reconciliation: stock drift corrected    | x (9)   | x (9)     | x (9)| x (5, 9) |
@@ -53,7 +53,15 @@ from connectors.capabilities import Entity
 from connectors.erp.client import ErpClient
 from schemas.stock import StockLevel
 from tests.harness import Stack, Worker, wait_until
-from tests.integration.test_jobs import erp_client, finished_job, start_job, store_records
+from tests.integration.test_jobs import (
+    erp_client,
+    erp_product_codes,
+    finished_job,
+    links_of,
+    notify,
+    start_job,
+    store_records,
+)
 from tests.integration.test_outbound_flows import listing
 from tests.integration.test_schedules import finished_run, run_now
 from tests.platforms import PlatformSandbox, create_platform_integration
@@ -63,6 +71,7 @@ pytestmark = pytest.mark.broker
 PLATFORMS = ("shopify", "nuvemshop", "tray", "vtex")
 FLOWS = ("product_export", "price_export", "stock_export", "order_import")
 FLOWS_ON = {name: {"enabled": True} for name in FLOWS}
+PRODUCT_IMPORT_ON = {"product_import": {"enabled": True}}
 ONE_WAREHOUSE = {"stock_warehouses": ["1"]}
 
 
@@ -74,7 +83,8 @@ class Matrix:
     """Stores whose integration (``live-<platform>``) exports products, prices and stock and
     imports orders (no webhook subscribed, no polling)."""
     manual: dict[str, PlatformSandbox]
-    """Stores whose integration (``manual-<platform>``) has every flow off: jobs only."""
+    """Stores whose integration (``manual-<platform>``) only imports products the platform
+    notifies; the rest is left to jobs."""
 
     def erp_product(self, sku: str, price: str, stock: int) -> None:
         async def create() -> None:
@@ -132,7 +142,10 @@ def matrix(stack: Stack) -> Iterator[Matrix]:
     manual: dict[str, PlatformSandbox] = {}
     try:
         for platform in PLATFORMS:
-            for kind, stores, automations in (("live", live, FLOWS_ON), ("manual", manual, {})):
+            for kind, stores, automations in (
+                ("live", live, FLOWS_ON),
+                ("manual", manual, PRODUCT_IMPORT_ON),
+            ):
                 store = PlatformSandbox(platform, stack.workdir / f"{kind}-{platform}").start()
                 stores[platform] = store
                 integration_id = f"{kind}-{platform}"
@@ -245,3 +258,23 @@ def test_exportar_sends_one_erp_product_by_its_code_once(matrix: Matrix, platfor
     assert product.name == f"Produto {sku}"
     if platform == "vtex":
         assert product.brand == "Ponte" and len(product.categories) == 1
+
+
+@pytest.mark.parametrize("platform", ["shopify", "nuvemshop", "tray"])
+def test_a_product_the_platform_notifies_is_imported_into_the_erp_once(
+    matrix: Matrix, platform: str
+) -> None:
+    store, integration_id = matrix.manual[platform], f"manual-{platform}"
+    [product_id] = store.seed(Entity.PRODUCT, 1)
+    [product] = [
+        p for p in store_records(store, Entity.PRODUCT) if p.platform_product_id == product_id
+    ]
+
+    notify(matrix.worker, store, integration_id, product_id)
+    notify(matrix.worker, store, integration_id, product_id)  # a redelivery
+
+    wait_until(lambda: links_of(matrix.worker, integration_id, product_id), 60, "the link")
+    codes = erp_product_codes(matrix.stack)
+    skus = {product.sku, *(v.sku for v in product.variants)} & set(codes)
+    assert skus, f"none of {product.sku}'s codes in the ERP"
+    assert all(codes[sku] == 1 for sku in skus), {sku: codes[sku] for sku in skus}
