@@ -55,41 +55,53 @@ async def export_catalog(
     """Write each record of the page to the integration's platform, in order."""
     entity = source_entity(job.request)
     errors: list[JobError] = []
+    sent: dict[str, str] = {}
     for record in records:
-        reason = await export_record(engine, integration, job, entity, record)
+        reason = await export_record(engine, integration, job, entity, record, sent)
         if reason is not None:
             errors.append(JobError(item=f"{entity.value}:{platform_id_of(record)}", reason=reason))
     return PageOutcome(done=len(records) - len(errors), errors=errors)
 
 
 async def export_record(
-    engine: Engine, integration: Integration, job: Job, entity: Entity, record: BaseModel
+    engine: Engine,
+    integration: Integration,
+    job: Job,
+    entity: Entity,
+    record: BaseModel,
+    sent: dict[str, str],
 ) -> str | None:
-    """One record written and linked; None, or why the platform refused it."""
+    """One record written and linked; None, or why the platform refused it. ``sent`` (ERP id
+    -> platform id) remembers the page's records, so a child finds the parent just written
+    before its link reaches this worker's view."""
     erp_id = platform_id_of(record)
-    links = engine.views.links
-    link = links.get(integration.id, entity.value, erp_id)
+    link = engine.views.links.get(integration.id, entity.value, erp_id)
     parent = None
     if isinstance(record, Category) and record.parent_code:
-        parent = links.get(integration.id, entity.value, record.parent_code)
-    outgoing = for_platform(
-        entity,
-        record,
-        None if link is None else link.platform_id,
-        None if parent is None else parent.platform_id,
-    )
+        parent = _platform_id(engine, integration, entity, record.parent_code, sent)
+    outgoing = for_platform(entity, record, None if link is None else link.platform_id, parent)
     envelope = item_envelope(job, integration, record, SourceSystem.ERP)
     try:
         platform_id = await _written(engine, integration, entity, outgoing)
     except ConnectorError as exc:
         _history(engine, envelope, integration, "failed", exc.describe(), [erp_id])
         return exc.describe()
+    sent[erp_id] = platform_id
     if link is None or link.platform_id != platform_id:
         made = link_for(integration, entity, record, erp_id, platform_id)
         await save_link(engine.topics, made.model_copy(update={"created_by": "export"}))
     detail = f"sent to {integration.platform} as {platform_id}"
     _history(engine, envelope, integration, "ok", detail, [erp_id, platform_id])
     return None
+
+
+def _platform_id(
+    engine: Engine, integration: Integration, entity: Entity, erp_id: str, sent: dict[str, str]
+) -> str | None:
+    if erp_id in sent:
+        return sent[erp_id]
+    link = engine.views.links.get(integration.id, entity.value, erp_id)
+    return None if link is None else link.platform_id
 
 
 async def _written(

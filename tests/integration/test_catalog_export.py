@@ -34,6 +34,7 @@ SEEDED = {
     "attribute": [f"Cor {RUN}", f"Tamanho {RUN}"],
 }
 VALUES = ["P", "M", "G"]
+PARENT, CHILD = f"Acessórios {RUN}", f"Bolsas {RUN}"
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +54,12 @@ def erp_ids(stack: Stack) -> dict[str, dict[str, str]]:
                 results = await creates[entity]([{"nome": name, **extra} for name in names])
                 assert all(r.ok and r.id for r in results), results
                 made[entity] = {name: str(r.id) for name, r in zip(names, results, strict=True)}
+            parent = made["category"][PARENT]
+            [child] = await erp.catalog.create_categories(
+                [{"nome": CHILD, "idCategoriaPai": parent}]
+            )
+            assert child.ok and child.id, child
+            made["category"][CHILD] = str(child.id)
             return made
 
     return asyncio.run(write())
@@ -165,12 +172,14 @@ def test_categories_are_exported_to_every_platform_once(
     platform: str,
 ) -> None:
     seeded = erp_ids["category"]
-    name = f"Acessórios {RUN}"
-    on_store = made_on_store(stores[platform], Category(code=name, name=name))
+    on_store = made_on_store(stores[platform], Category(code=PARENT, name=PARENT))
 
     ids = export_twice_and_check(worker, stores[platform], platform, "category", seeded)
 
-    assert ids[seeded[name]] == on_store, "the store's own category of that name is the one"
+    assert ids[seeded[PARENT]] == on_store, "the store's own category of that name is the one"
+    child = read_one(stores[platform], "category", ids[seeded[CHILD]])
+    if platform != "shopify":  # Shopify's collections are flat
+        assert child.parent_code == ids[seeded[PARENT]], "filed under its parent"
 
     erp_id = seeded[f"Calças {RUN}"]
     one = exported(worker, platform, "category", code=erp_id)
