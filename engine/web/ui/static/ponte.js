@@ -532,4 +532,10 @@ document.addEventListener("DOMContentLoaded", () => {
       menu.querySelector("summary").focus();
     }
   });
+  // A click anywhere else closes an open arrow menu (one menu open at a time).
+  document.addEventListener("click", (event) => {
+    for (const menu of document.querySelectorAll("details.menu[open]")) {
+      if (!menu.contains(event.target)) menu.removeAttribute("open");
+    }
+  });
 });
