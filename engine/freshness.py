@@ -41,7 +41,6 @@ from engine.metrics import (
     OLDEST_UNPROCESSED,
     PARKED_RECORDS,
 )
-from schemas.held import HeldEvent
 from schemas.integration import Integration, IntegrationStatus
 from schemas.job import Job
 from schemas.parked import ErrorClass, ParkedRecord
@@ -95,8 +94,8 @@ def parked_samples(integration: Integration, parked: Iterable[ParkedRecord]) -> 
     }
 
 
-def held_samples(integration_id: str, held: Iterable[HeldEvent]) -> Samples:
-    counted = Counter(event.automation for event in held)
+def held_samples(integration_id: str, counted: Mapping[str, int]) -> Samples:
+    """Held events per automation (counted by the held view without decoding them)."""
     return {(integration_id, automation): float(n) for automation, n in counted.items()}
 
 
@@ -221,7 +220,7 @@ def measure_views(engine: Engine) -> None:
     items: Samples = {}
     for integration in integrations:
         parked |= parked_samples(integration, engine.views.parked.of_integration(integration.id))
-        held |= held_samples(integration.id, engine.views.held.of(integration.id))
+        held |= held_samples(integration.id, engine.views.held.counts(integration.id))
         states, progress = job_samples(
             integration.id, engine.views.jobs.of_integration(integration.id)
         )

@@ -10,7 +10,6 @@ the event again while its held record is being released.
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -34,7 +33,7 @@ SUMMARY_LIMIT = 100
 
 def held_counts(engine: Engine, integration_id: str) -> dict[str, int]:
     """How many events each automation of the integration holds."""
-    return dict(Counter(h.automation for h in engine.views.held.of(integration_id)))
+    return engine.views.held.counts(integration_id)
 
 
 def held_summary(held: HeldEvent) -> dict[str, Any]:
@@ -158,10 +157,11 @@ def _record(
 
 async def _release_all(engine: Engine, held: list[HeldEvent]) -> None:
     await asyncio.gather(*(release(engine.topics, h) for h in held))
-    released = {h.key for h in held}
-    integration_ids = {h.integration_id for h in held}
+    view = engine.views.held
 
     def gone() -> bool:
-        return not any(h.key in released for i in integration_ids for h in engine.views.held.of(i))
+        return not any(
+            view.holds(h.integration_id, h.automation, h.envelope.entity_key) for h in held
+        )
 
     await engine.views.held.wait_until(gone, VISIBLE_WITHIN_SECONDS)

@@ -262,8 +262,8 @@ def _late_reason(engine: Engine, envelope: EventEnvelope) -> str:
         f"order {payload.platform_order_id} did not reach the ERP within {timeout:.0f}s, "
         f"so its platform status {payload.status.value} could not be applied"
     )
-    held = engine.views.held.of(envelope.integration_id, Automation.ORDER_IMPORT.value)
-    if any(h.envelope.entity_key == envelope.entity_key for h in held):
+    automation = Automation.ORDER_IMPORT.value
+    if engine.views.held.holds(envelope.integration_id, automation, envelope.entity_key):
         reason += "; the order is held because the order_import automation is off"
     return reason
 

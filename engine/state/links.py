@@ -1,9 +1,8 @@
 """Links (vínculos) between ERP ids and platform ids, findable by SKU, EAN, order number or
 platform code.
 
-Compact: a link is kept as the bytes it was written as, behind 8 bytes of its creation time
-(microseconds, big-endian, so the bytes sort as the times do), and decoded when read, as few
-at a time as a query needs. Links are grouped by integration, with one term index per
+Compact: a link is kept as the bytes it was written as, stamped with its creation time
+(engine.state.stamped), and decoded when read, as few at a time as a query needs. Links are grouped by integration, with one term index per
 integration whose entries point at the link's key itself. About 1 KiB of worker memory per link
 against 3 KiB for a pydantic object plus a set per term (bench.suite_memory measures it).
 """
@@ -16,6 +15,7 @@ from collections.abc import Iterable
 import orjson
 
 from engine.bindings import BoundTopics
+from engine.state.stamped import stamp_of, stamped, value_of
 from engine.state.terms import TermIndex
 from engine.state.view import TopicView
 from schemas.codec import decode, encode
@@ -23,8 +23,6 @@ from schemas.link import Link
 from topics.registry import LINKS
 
 TERM_FIELDS = ("erp_id", "platform_id", "sku", "ean", "order_number")
-CREATED = 8
-"""Bytes of creation time in front of each stored link."""
 
 
 class _IntegrationLinks:
@@ -70,7 +68,7 @@ class LinksView(TopicView):
         pairs = []
         for key, stored in links.encoded.items() if links else ():
             if key.startswith(prefix):
-                fields = orjson.loads(stored[CREATED:])
+                fields = orjson.loads(value_of(stored))
                 pairs.append((fields["erp_id"], fields["platform_id"]))
         return pairs
 
@@ -78,7 +76,7 @@ class LinksView(TopicView):
         """An integration's ``count`` latest links by creation time, latest first."""
         links = self._integrations.get(integration_id)
         stored = links.encoded.values() if links else ()
-        return [_link(s) for s in heapq.nlargest(count, stored, key=_created_at)]
+        return [_link(s) for s in heapq.nlargest(count, stored, key=stamp_of)]
 
     def count(self, integration_id: str) -> int:
         links = self._integrations.get(integration_id)
@@ -94,13 +92,13 @@ class LinksView(TopicView):
             links = self._integrations[integration_id] = _IntegrationLinks()
         old = links.encoded.pop(key, None)
         if old is not None:
-            fields = orjson.loads(old[CREATED:])
+            fields = orjson.loads(value_of(old))
             links.terms.discard(_terms(fields.get(name) for name in TERM_FIELDS), key)
         if link is None or value is None:
             if not links.encoded:
                 del self._integrations[integration_id]
             return
-        links.encoded[key] = _stored(link, value)
+        links.encoded[key] = stamped(link.created_at, value)
         links.terms.add(_terms(getattr(link, name) for name in TERM_FIELDS), key)
 
     def _decoded(self, integration_id: str, term: str, prefix: str = "") -> list[Link]:
@@ -111,17 +109,8 @@ class LinksView(TopicView):
         return [_link(links.encoded[k]) for k in keys if k.startswith(prefix)]
 
 
-def _stored(link: Link, value: bytes) -> bytes:
-    micros = max(0, int(link.created_at.timestamp() * 1_000_000))
-    return micros.to_bytes(CREATED, "big") + value
-
-
 def _link(stored: bytes) -> Link:
-    return decode(Link, stored[CREATED:])
-
-
-def _created_at(stored: bytes) -> bytes:
-    return stored[:CREATED]
+    return decode(Link, value_of(stored))
 
 
 def _terms(values: Iterable[object]) -> set[str]:

@@ -46,14 +46,15 @@ def held_view(engine: Engine) -> type[View]:
         async def get(self, request: Request, integration_id: str) -> Response:
             integration_or_404(engine, integration_id)
             automation = request.query.get("automation")
-            events = engine.views.held.of(
-                integration_id, None if automation is None else automation_named(automation).value
-            )
+            named = None if automation is None else automation_named(automation).value
+            view = engine.views.held
             return self.json(
                 {
-                    "count": len(events),
+                    "count": view.count(integration_id, named),
                     "by_automation": held_counts(engine, integration_id),
-                    "items": [held_summary(h) for h in events[:SUMMARY_LIMIT]],
+                    "items": [
+                        held_summary(h) for h in view.oldest(integration_id, named, SUMMARY_LIMIT)
+                    ],
                 }
             )
 
@@ -81,7 +82,7 @@ def held_decision_view(engine: Engine) -> type[View]:
                 raise ApiError(
                     503, "not_visible_yet", "done, but the held list shows it shortly"
                 ) from exc
-            left = len(engine.views.held.of(integration_id, named.value))
+            left = engine.views.held.count(integration_id, named.value)
             return self.json({"action": decision.action, "count": done, "held_left": left})
 
     return HeldDecisionView

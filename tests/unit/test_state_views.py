@@ -4,17 +4,23 @@ fold is a pure function of the records)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from pydantic import ValidationError
 
 from engine.state import history as history_module
+from engine.state.held import HeldView
 from engine.state.history import HistoryView
 from engine.state.links import LinksView
 from engine.state.terms import TermIndex
 from schemas.codec import encode
+from schemas.envelope import EventEnvelope, SourceSystem
+from schemas.events import StockChanged
+from schemas.held import HeldEvent
 from schemas.history import HistoryEntry, Step
 from schemas.link import Link
+from schemas.stock import StockLevel
 
 NOW = datetime(2026, 11, 27, 4, 0, tzinfo=UTC)
 
@@ -213,3 +219,53 @@ def test_a_term_shared_by_many_keys_keeps_them_in_order_and_lets_them_go() -> No
     index.discard(["SKU-POPULAR"], keys[-1])
     assert index.get("SKU-POPULAR") == ()
     assert len(index) == 1  # only the last key's own term
+
+
+def held_event(integration: str, automation: str, sku: str, minutes: int) -> HeldEvent:
+    at = NOW + timedelta(minutes=minutes)
+    level = StockLevel(sku=sku, warehouse="1", quantity=Decimal("3"), measured_at=at)
+    envelope = EventEnvelope(
+        event_id=f"ev-{sku}-{minutes}",
+        type="stock.changed",
+        integration_id=integration,
+        source=SourceSystem.ERP,
+        entity_key=f"stock:{sku}",
+        occurred_at=at,
+        received_at=at,
+        idempotency_key=f"k-{sku}-{minutes}",
+        trace_id="t",
+        config_version=1,
+        payload=StockChanged(level=level),
+    )
+    return HeldEvent(
+        integration_id=integration,
+        automation=automation,
+        source_topic="erp-changes",
+        envelope=envelope,
+        held_at=at,
+    )
+
+
+def test_held_events_are_listed_oldest_first_and_counted_without_decoding() -> None:
+    view = HeldView("127.0.0.1:1", "held")
+    events = [
+        held_event("loja", "stock_export", "B", 5),
+        held_event("loja", "stock_export", "A", 1),
+        held_event("loja", "price_export", "C", 3),
+        held_event("outra", "stock_export", "A", 0),
+    ]
+    for event in events:
+        view.apply(event.key, encode(event))
+    assert view.of("loja") == [events[1], events[2], events[0]]
+    assert view.of("loja", "stock_export") == [events[1], events[0]]
+    assert view.oldest("loja", None, 2) == [events[1], events[2]]
+    assert view.counts("loja") == {"stock_export": 2, "price_export": 1}
+    assert view.count("loja") == 3 and view.count("loja", "price_export") == 1
+    assert view.holds("loja", "stock_export", "stock:A")
+    assert not view.holds("loja", "price_export", "stock:A")
+    view.apply(events[1].key, None)
+    view.apply(events[2].key, None)
+    view.apply("nenhuma:stock_export:stock:Z", None)
+    assert view.of("loja") == [events[0]]
+    assert view.counts("loja") == {"stock_export": 1}
+    assert view.of("nenhuma") == [] and view.count("nenhuma", "stock_export") == 0
