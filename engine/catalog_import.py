@@ -21,7 +21,7 @@ from connectors.erp.mapping_products import product_to_erp
 from connectors.erp.platform import ErpPlatformClient
 from connectors.errors import ConnectorError, Permanent, Retryable
 from engine.context import Engine
-from engine.echo import ECHO_DETAIL, fingerprint, toward_erp, toward_platform, with_fingerprints
+from engine.echo import ECHO_DETAIL, STALE_DETAIL, contents, news, noted, only, stale, toward_erp
 from engine.failures import MappingMissing, PrerequisiteMissing, park_failure, resolve_parked
 from engine.mapped import product_for_erp
 from engine.metrics import RETRIES
@@ -68,16 +68,18 @@ async def import_record(
     entity, record = found
     platform_id = platform_id_of(record)
     known = engine.views.links.by_platform_id(integration.id, entity.value, platform_id)
-    held = held_content(record, integration) if isinstance(record, Product) else None
+    read = contents(record) if isinstance(record, Product) else None
+    changed_at = record.updated_at if isinstance(record, Product) else None
     if isinstance(record, Product):
         record = product_for_erp(family_parent(record), integration, creating=known is None)
+    outgoing = _with_erp_id(record, known)
 
     def count_retry(exc: Retryable, attempt: int, delay: float) -> None:
         RETRIES.labels(sink="erp", reason=type(exc).__name__).inc()
 
     try:
         erp_id = await call_with_retries(
-            lambda: write_to_erp(engine, entity, record, lane),
+            lambda: write_to_erp(engine, entity, outgoing, lane),
             attempts=engine.settings.sink_max_attempts,
             base=engine.settings.sink_backoff_base,
             cap=engine.settings.sink_backoff_cap,
@@ -89,8 +91,9 @@ async def import_record(
     link = known
     if link is None or link.erp_id != erp_id:
         link = link_for(integration, entity, record, erp_id, platform_id)
-    if held is not None:
-        link = with_fingerprints(link, erp=held[0], platform=held[1])
+    if read is not None:
+        written = read if known is None else only(toward_erp(integration.settings), read)
+        link = noted(link, erp=written, platform=read, platform_changed_at=changed_at)
     if link != known:
         await save_link(engine.topics, link)
     _history(engine, envelope, integration, record, erp_id)
@@ -98,44 +101,52 @@ async def import_record(
     return None
 
 
-async def skipped_as_echo(
+async def skip_reason(
     engine: Engine, integration: Integration, envelope: EventEnvelope
-) -> bool:
-    """True when a platform's product has nothing the ERP does not hold already (the echo of
-    our own export, or a change only to fields the ERP owns): not written, a history entry
-    says so, and the link notes what the platform holds now (engine.echo)."""
+) -> str | None:
+    """Why a platform's product is not written to the ERP, or None to write it: "stale" (older
+    than a version already read) or "echo" (nothing the ERP does not hold already: the echo of
+    our own export, or a change only to fields the ERP owns). A skip leaves a history entry and
+    the link notes what the platform holds now (engine.echo)."""
     payload = envelope.payload
     if not isinstance(payload, ProductChanged):
-        return False
+        return None
     product = payload.product
     link = engine.views.links.by_platform_id(
         integration.id, Entity.PRODUCT.value, platform_id_of(product)
     ) or engine.views.links.get(integration.id, Entity.PRODUCT.value, family_parent(product).sku)
-    erp, platform = held_content(product, integration)
-    if link is None or link.erp_fingerprint != erp:
-        return False
-    if link.platform_fingerprint != platform:
-        await save_link(engine.topics, with_fingerprints(link, erp=erp, platform=platform))
+    if link is None:
+        return None
+    if stale(link, product.updated_at):
+        outcome, detail = "stale", STALE_DETAIL.format(newest=link.platform_changed_at)
+    else:
+        read = contents(product)
+        fields = toward_erp(integration.settings)
+        if news(read, fields, seen=link.platform_contents, held=link.erp_contents):
+            return None
+        after = noted(link, platform=read, platform_changed_at=product.updated_at)
+        if after != link:
+            await save_link(engine.topics, after)
+        outcome, detail = "echo", ECHO_DETAIL.format(side="the ERP")
+    keys = sorted({link.erp_id, link.platform_id} | _skus(product))
     entry = event_entry(
         envelope,
         Step.SKIPPED,
-        "echo",
-        ECHO_DETAIL.format(side="the ERP"),
+        outcome,
+        detail,
         config_version=integration.version,
-        search_keys=sorted({link.erp_id, link.platform_id} | _skus(product)),
+        search_keys=keys,
     )
     record_history(engine.topics, entry)
-    return True
+    return outcome
 
 
-def held_content(product: Product, integration: Integration) -> tuple[str, str]:
-    """(ERP, platform) fingerprints of a platform's product: once imported, what the ERP holds;
-    already, what the platform holds (engine.echo)."""
-    settings = integration.settings
-    return (
-        fingerprint(product, toward_erp(settings)),
-        fingerprint(product, toward_platform(settings)),
-    )
+def _with_erp_id(record: BaseModel, known: Link | None) -> BaseModel:
+    """An attribute as the ERP adapter takes it: the adapter updates by the ERP's own id (the
+    link's), never by the platform's, which the ERP does not know."""
+    if isinstance(record, Attribute):
+        return record.model_copy(update={"platform_attribute_id": known.erp_id if known else None})
+    return record
 
 
 async def write_to_erp(engine: Engine, entity: Entity, record: BaseModel, lane: Lane) -> str:

@@ -1,28 +1,30 @@
-"""Echo suppression between the ERP and a platform: content fingerprints of products. Pure.
+"""Echo suppression between the ERP and a platform: per-field content fingerprints. Pure.
 
 With both product automations on, every write comes back: a product exported to the store
 returns as the store's own ``products/update``, a product imported into the ERP returns as an
-ERP change. Each link keeps, per side, the fingerprint of the content that side is known to
-hold (written by us, or read from it), computed over the fields a write *to* that side
-carries on an update: every synced field less the ones the side itself owns
-(Configurações' ``field_owner``); toward the platform, prices too (the price flow sends them).
+ERP change, and with several stores a change imported from one is exported to the others,
+whose notifications come back in turn. Each link keeps, per side, a short hash of each product
+field's value that side is known to hold (as written by us or read from it).
 
-An incoming change whose fingerprint, over the fields it would write to the other side,
-equals what the other side holds has nothing to write there: it is the echo of our own write,
-or it changed only fields the other side owns. Anything genuinely different still flows.
+A change from one side is written to the other only in the fields that (1) a write to that
+side carries on an update (every synced field less the ones the far side owns, Configurações'
+``field_owner``; toward a store, prices are the price flow's), (2) changed on the side it
+comes from since we last knew it, and (3) the far side does not hold already. Nothing left:
+the change is the echo of our own write (or touched only fields the other side owns) and is
+skipped. A genuinely different change still flows.
 
-Fingerprints are taken on the product in platform form (``engine.mapped.product_for_platform``
-for an ERP product, the record as read for a platform's), over the fields both sides carry
-faithfully: name, description, brand, the variants (SKU, GTIN, prices, sizes, options,
-active) and active. NCM, categories and images are left out: the stores read back do not
-carry them as the ERP does. The field list is part of the hash, so a change of ownership
-makes the next write go through once.
+Hashes are taken on the product in platform form (``engine.mapped.product_for_platform`` for
+an ERP product, the record as read for a platform's), over what both sides carry faithfully:
+name, description, brand, prices, and the variants (SKU, GTIN, sizes, options, active) with
+the product's active flag. NCM, categories and images are left out: the stores read back do
+not carry them as the ERP does.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -32,68 +34,95 @@ from schemas.integration import IntegrationSettings, OwnedField, Side
 from schemas.link import Link
 from schemas.product import Dimensions, Product, Variant
 
-FINGERPRINTED = (OwnedField.NAME, OwnedField.DESCRIPTION, OwnedField.PRICE, OwnedField.BRAND)
-"""The owned fields a fingerprint covers (besides the variants' identity, which nobody owns)."""
+Contents = dict[str, str]
+"""A product field ("name", "description", "brand", "price", "variants") -> a short hash."""
+OWNED_FIELDS = {
+    OwnedField.NAME: "name",
+    OwnedField.DESCRIPTION: "description",
+    OwnedField.BRAND: "brand",
+    OwnedField.PRICE: "price",
+}
+VARIANTS = "variants"
 ECHO_DETAIL = "skipped: echo of our own write ({side} already has this content)"
+STALE_DETAIL = "skipped: older than the platform's version of {newest} already read"
 
 
-def owned_by(settings: IntegrationSettings, side: Side) -> frozenset[OwnedField]:
-    return frozenset(
-        field for field in OwnedField if settings.field_owner.get(field, Side.ERP) is side
+def contents(product: Product) -> Contents:
+    """The hash of each field of ``product``."""
+    variants = sorted(product.variants, key=lambda variant: variant.sku)
+    values: dict[str, Any] = {
+        "name": _text(product.name),
+        "description": _text(product.description),
+        "brand": _text(product.brand),
+        "price": [(v.sku, _amount(v.price), _amount(v.promotional_price)) for v in variants],
+        VARIANTS: [product.active, *(_identity(v) for v in variants)],
+    }
+    return {field: _hash(value) for field, value in values.items()}
+
+
+def toward_platform(settings: IntegrationSettings) -> frozenset[str]:
+    """The fields a product export writes on an update (prices go by the price flow)."""
+    return _written(settings, far_side=Side.PLATFORM) - {"price"}
+
+
+def toward_erp(settings: IntegrationSettings) -> frozenset[str]:
+    """The fields a product import writes to the ERP on an update."""
+    return _written(settings, far_side=Side.ERP)
+
+
+def news(
+    incoming: Contents, fields: frozenset[str], *, seen: Contents, held: Contents
+) -> list[str]:
+    """The ``fields`` of a change that are news: changed at its source since last ``seen``
+    there, and not ``held`` by the side it would be written to."""
+    return sorted(
+        field
+        for field in fields
+        if incoming[field] != seen.get(field) and incoming[field] != held.get(field)
     )
 
 
-def toward_platform(settings: IntegrationSettings) -> frozenset[OwnedField]:
-    """The fingerprinted fields a product export writes on an update."""
-    left_out = owned_by(settings, Side.PLATFORM) | {OwnedField.PRICE}
-    return frozenset(FINGERPRINTED) - left_out
-
-
-def toward_erp(settings: IntegrationSettings) -> frozenset[OwnedField]:
-    """The fingerprinted fields a product import writes to the ERP on an update."""
-    return frozenset(FINGERPRINTED) - owned_by(settings, Side.ERP)
-
-
-def fingerprint(product: Product, fields: Iterable[OwnedField]) -> str:
-    """A stable hash of ``product``'s content over ``fields`` and the variants' identity."""
-    covered = frozenset(fields)
-    content: dict[str, Any] = {
-        "fields": sorted(covered),
-        "active": product.active,
-        "variants": sorted(
-            (_variant(v, OwnedField.PRICE in covered) for v in product.variants),
-            key=lambda variant: str(variant["sku"]),
-        ),
+def noted(
+    link: Link,
+    *,
+    erp: Mapping[str, str] | None = None,
+    platform: Mapping[str, str] | None = None,
+    platform_changed_at: datetime | None = None,
+) -> Link:
+    """``link`` with what each side is now known to hold (fields not given are kept)."""
+    newest = link.platform_changed_at
+    if platform_changed_at is not None and (newest is None or platform_changed_at > newest):
+        newest = platform_changed_at
+    update = {
+        "erp_contents": link.erp_contents | dict(erp or {}),
+        "platform_contents": link.platform_contents | dict(platform or {}),
+        "platform_changed_at": newest,
     }
-    if OwnedField.NAME in covered:
-        content["name"] = _text(product.name)
-    if OwnedField.DESCRIPTION in covered:
-        content["description"] = _text(product.description)
-    if OwnedField.BRAND in covered:
-        content["brand"] = _text(product.brand)
-    encoded = orjson.dumps(content, option=orjson.OPT_SORT_KEYS)
-    return hashlib.blake2b(encoded, digest_size=8).hexdigest()
-
-
-def with_fingerprints(link: Link, *, erp: str, platform: str) -> Link:
-    """``link`` recording what each side now holds."""
-    if (link.erp_fingerprint, link.platform_fingerprint) == (erp, platform):
+    if all(getattr(link, name) == value for name, value in update.items()):
         return link
-    return link.model_copy(update={"erp_fingerprint": erp, "platform_fingerprint": platform})
+    return link.model_copy(update=update)
 
 
-def _variant(variant: Variant, with_prices: bool) -> dict[str, Any]:
-    fields: dict[str, Any] = {
-        "sku": variant.sku,
-        "gtin": _text(variant.gtin),
-        "size": _size(variant.dimensions),
-        "options": sorted((_text(a.name), _text(a.value)) for a in variant.attributes),
-        "active": variant.active,
-    }
-    if with_prices:
-        fields["price"] = _amount(variant.price)
-        fields["promotional_price"] = _amount(variant.promotional_price)
-    return fields
+def stale(link: Link, platform_changed_at: datetime | None) -> bool:
+    """A platform's version older than one already read (a late or repeated notification):
+    writing it would put back what the store has replaced since."""
+    newest = link.platform_changed_at
+    return platform_changed_at is not None and newest is not None and platform_changed_at < newest
+
+
+def only(fields: frozenset[str], of: Contents) -> Contents:
+    return {field: value for field, value in of.items() if field in fields}
+
+
+def _written(settings: IntegrationSettings, far_side: Side) -> frozenset[str]:
+    owners = settings.field_owner
+    kept = {name for owned, name in OWNED_FIELDS.items() if owners.get(owned, Side.ERP) is far_side}
+    return frozenset({*OWNED_FIELDS.values(), VARIANTS} - kept)
+
+
+def _identity(variant: Variant) -> list[Any]:
+    options = sorted((_text(a.name), _text(a.value)) for a in variant.attributes)
+    return [variant.sku, _text(variant.gtin), _size(variant.dimensions), options, variant.active]
 
 
 def _size(dimensions: Dimensions) -> list[str | None]:
@@ -108,3 +137,7 @@ def _amount(value: Decimal | None) -> str | None:
 
 def _text(value: str | None) -> str:
     return (value or "").strip()
+
+
+def _hash(value: Any) -> str:
+    return hashlib.blake2b(orjson.dumps(value), digest_size=5).hexdigest()

@@ -22,7 +22,7 @@ from connectors.capabilities import Entity
 from connectors.contract import OrderMove
 from connectors.errors import NotFound, Permanent, Retryable
 from engine.context import Engine
-from engine.echo import ECHO_DETAIL, fingerprint, toward_erp, toward_platform, with_fingerprints
+from engine.echo import ECHO_DETAIL, Contents, contents, news, noted, only, toward_platform
 from engine.failures import PrerequisiteMissing
 from engine.mapped import product_for_platform
 from engine.metrics import RETRIES, SINK_CALLS, SINK_LATENCY
@@ -46,10 +46,9 @@ from engine.state.links import save_link
 from schemas.codec import encode
 from schemas.command import PlatformCommand
 from schemas.events import OrderStatusChanged, PriceChanged, ProductChanged, StockChanged
-from schemas.integration import Integration, IntegrationSettings
+from schemas.integration import Integration
 from schemas.link import Link
 from schemas.parked import ErrorClass
-from schemas.product import Product
 from topics.registry import ERP_CHANGES
 
 log = logging.getLogger(__name__)
@@ -160,9 +159,9 @@ async def push_product(target: Target, command: PlatformCommand) -> Pushed:
     known = target.tables.products.get(key) or (link.platform_id if link else None)
     creating = known is None
     product = product_for_platform(payload.product, integration, creating=creating)
-    held = _held_content(product, integration.settings)
-    if link is not None and known == link.platform_id and link.platform_fingerprint == held[1]:
-        await _note_held(target, with_fingerprints(link, erp=held[0], platform=held[1]), link)
+    held = contents(product)
+    if link is not None and known == link.platform_id and not _news(link, held, integration):
+        await _note(target, noted(link, erp=held), link)
         detail = ECHO_DETAIL.format(side="the platform")
         return Pushed(False, "echo", detail, search_keys=[sku, link.platform_id])
     product = prices_withheld_on_update(product, creating=creating)
@@ -171,9 +170,12 @@ async def push_product(target: Target, command: PlatformCommand) -> Pushed:
     platform_id = await target.call(
         "upsert_product", lambda: target.client.upsert(Entity.PRODUCT, product)
     )
-    if link is None or link.platform_id != platform_id:
-        link = _product_link(integration, payload, platform_id)
-    await _note_held(target, with_fingerprints(link, erp=held[0], platform=held[1]), None)
+    before = link if link is not None and link.platform_id == platform_id else None
+    written = held if creating else only(toward_platform(integration.settings), held)
+    after = noted(
+        before or _product_link(integration, payload, platform_id), erp=held, platform=written
+    )
+    await _note(target, after, before)
     if known != platform_id:
         await _resend_waiting(target, [sku, *(v.sku for v in product.variants)])
     target.tables.products[key] = platform_id
@@ -181,16 +183,13 @@ async def push_product(target: Target, command: PlatformCommand) -> Pushed:
     return Pushed(True, "ok", _product_outcome(known, platform_id), f"upsert product {sku}", keys)
 
 
-def _held_content(product: Product, settings: IntegrationSettings) -> tuple[str, str]:
-    """(ERP, platform) fingerprints of an ERP product in platform form: what the ERP holds
-    and, once pushed, what the platform holds (engine.echo)."""
-    return (
-        fingerprint(product, toward_erp(settings)),
-        fingerprint(product, toward_platform(settings)),
-    )
+def _news(link: Link, held: Contents, integration: Integration) -> list[str]:
+    """What of an ERP product (platform form) the export would bring the platform (engine.echo)."""
+    fields = toward_platform(integration.settings)
+    return news(held, fields, seen=link.erp_contents, held=link.platform_contents)
 
 
-async def _note_held(target: Target, link: Link, before: Link | None) -> None:
+async def _note(target: Target, link: Link, before: Link | None) -> None:
     """Save the link with what each side holds, unless it already says so."""
     if link != before:
         await save_link(target.engine.topics, link)

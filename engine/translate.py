@@ -12,9 +12,11 @@ from collections.abc import Callable
 from datetime import datetime
 from uuid import NAMESPACE_URL, uuid5
 
+import orjson
 from pydantic import BaseModel
 
 from connectors.shopify.mapping import order_from_shopify_json
+from connectors.shopify.mapping_catalog import product_from_shopify
 from schemas.attribute import Attribute
 from schemas.brand import Brand
 from schemas.category import Category
@@ -90,10 +92,19 @@ def shopify_status_translator(status: OrderStatus) -> Translator:
     return translate
 
 
+def shopify_product_changed(delivery: Delivery, integration: Integration) -> EventEnvelope:
+    """products/create and products/update carry the whole product."""
+    product = product_from_shopify(orjson.loads(delivery.body))
+    payload = ProductChanged(product=product)
+    return _envelope(delivery, integration, payload, product.updated_at or delivery.received_at)
+
+
 TRANSLATORS: dict[tuple[SourceSystem, str], Translator] = {
     (SourceSystem.SHOPIFY, "orders/create"): shopify_order_placed,
     (SourceSystem.SHOPIFY, "orders/paid"): shopify_status_translator(OrderStatus.PAID),
     (SourceSystem.SHOPIFY, "orders/cancelled"): shopify_status_translator(OrderStatus.CANCELED),
+    (SourceSystem.SHOPIFY, "products/create"): shopify_product_changed,
+    (SourceSystem.SHOPIFY, "products/update"): shopify_product_changed,
 }
 
 CREATION_TOPICS: frozenset[tuple[SourceSystem, str]] = frozenset(

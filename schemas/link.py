@@ -17,15 +17,20 @@ class Link(Canonical):
     order_number: str | None = None
     created_by: str = Field(description="The flow that made it: import, export, order, match.")
     created_at: Timestamp
-    erp_fingerprint: str | None = Field(
-        None,
-        description="Fingerprint of the product content the ERP is known to hold, over the "
-        "fields a write to the ERP carries (engine.echo); None: not known yet.",
+    erp_contents: dict[str, str] = Field(
+        default_factory=dict,
+        description="Per product field, a short hash of the value the ERP is known to hold "
+        "(engine.echo): a change the ERP already holds is not written to it again.",
     )
-    platform_fingerprint: str | None = Field(
+    platform_contents: dict[str, str] = Field(
+        default_factory=dict,
+        description="Per product field, a short hash of the value the platform is known to "
+        "hold (engine.echo): a change the platform already holds is not pushed again.",
+    )
+    platform_changed_at: Timestamp | None = Field(
         None,
-        description="Fingerprint of the product content the platform is known to hold, over "
-        "the fields a write to the platform carries (engine.echo); None: not known yet.",
+        description="The platform's own change time of the newest version of the product read "
+        "from it; an older version arriving later is stale and not imported.",
     )
 
     @property

@@ -11,7 +11,8 @@ from faust.types import EventT, StreamT
 from pydantic import ValidationError
 
 from connectors.budget import Lane
-from engine.catalog_import import catalog_record, import_record, skipped_as_echo
+from engine.agents.readiness import views_caught_up
+from engine.catalog_import import catalog_record, import_record, skip_reason
 from engine.context import Engine
 from engine.dead_letters import send_to_dead_letter
 from engine.gate import Verdict, hold_event, verdict
@@ -27,6 +28,7 @@ AGENT = "erp-catalog"
 def wire_erp_catalog(engine: Engine) -> None:
     @engine.app.agent(engine.topics[CATALOG], name=AGENT)
     async def import_catalog(stream: StreamT[bytes]) -> None:
+        await views_caught_up(engine, AGENT)  # the links tell an echo from a new record
         async for event in stream.events():
             await sink_one(engine, event)
 
@@ -50,8 +52,9 @@ async def sink_one(engine: Engine, event: EventT[bytes]) -> None:
         await hold_event(engine, integration, Automation.PRODUCT_IMPORT, CATALOG, envelope)
         EVENTS_PROCESSED.labels(agent=AGENT, type=envelope.type, outcome="held").inc()
         return
-    if await skipped_as_echo(engine, integration, envelope):
-        EVENTS_PROCESSED.labels(agent=AGENT, type=envelope.type, outcome="echo").inc()
+    skipped = await skip_reason(engine, integration, envelope)
+    if skipped is not None:
+        EVENTS_PROCESSED.labels(agent=AGENT, type=envelope.type, outcome=skipped).inc()
         return
     failure = await import_record(engine, integration, envelope, Lane.LIVE)
     outcome = "ok" if failure is None else "parked"

@@ -1,30 +1,26 @@
-"""Echo suppression fingerprints (engine.echo): stable over what the far side echoes back,
-different for a genuine change, and blind to the fields the other side owns."""
+"""Echo suppression (engine.echo): per-field hashes stable over what the far side echoes back,
+different for a genuine change; a change is news only where it changed at its source and the
+other side does not hold it, within the fields a write to that side carries."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from connectors.erp.mapping_products import product_from_erp, product_to_erp
-from engine.echo import (
-    fingerprint,
-    owned_by,
-    toward_erp,
-    toward_platform,
-    with_fingerprints,
-)
+from engine.echo import contents, news, noted, only, stale, toward_erp, toward_platform
 from engine.mapped import product_for_platform
 from schemas.integration import Integration, IntegrationSettings, OwnedField, Side
 from schemas.link import Link
 from schemas.product import AttributeValue, Dimensions, Product, Variant
 
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
 ERP_OWNS = IntegrationSettings()
 PLATFORM_OWNS_TEXTS = IntegrationSettings(
-    field_owner={**ERP_OWNS.field_owner, OwnedField.NAME: Side.PLATFORM}
-    | {OwnedField.DESCRIPTION: Side.PLATFORM}
+    field_owner=ERP_OWNS.field_owner
+    | {OwnedField.NAME: Side.PLATFORM, OwnedField.DESCRIPTION: Side.PLATFORM}
 )
-EVERYTHING = list(OwnedField)
+ALL = frozenset({"name", "description", "brand", "price", "variants"})
 
 
 def camiseta(**changes: object) -> Product:
@@ -51,14 +47,32 @@ def camiseta(**changes: object) -> Product:
     return product.model_copy(update=changes)
 
 
-def test_the_fingerprint_ignores_what_stores_write_differently() -> None:
+def changed(product: Product) -> set[str]:
+    before, after = contents(camiseta()), contents(product)
+    return {field for field in ALL if before[field] != after[field]}
+
+
+def link(**fields: object) -> Link:
+    made = Link(
+        integration_id="loja",
+        entity="product",
+        erp_id="CAM-01",
+        platform_id="555",
+        created_by="export",
+        created_at=NOW,
+    )
+    return made.model_copy(update=fields)
+
+
+def test_the_hashes_ignore_what_stores_write_differently() -> None:
     echoed = camiseta(
         sku="CAM-01-P",  # Shopify names a product by its first variant's SKU
         platform_product_id="555",
         ncm="61091000",
         images=["https://cdn.example/1.jpg"],
         categories=["Roupas"],
-        updated_at=datetime(2026, 1, 1, tzinfo=UTC),
+        updated_at=NOW,
+        name=" Camiseta Azul ",
         variants=[
             v.model_copy(
                 update={
@@ -71,57 +85,82 @@ def test_the_fingerprint_ignores_what_stores_write_differently() -> None:
             )
             for v in reversed(camiseta().variants)
         ],
-        name=" Camiseta Azul ",
     )
 
-    assert fingerprint(echoed, EVERYTHING) == fingerprint(camiseta(), EVERYTHING)
+    assert changed(echoed) == set()
 
 
-def test_a_genuine_change_has_another_fingerprint() -> None:
-    before = fingerprint(camiseta(), EVERYTHING)
+def test_a_genuine_change_changes_its_field_only() -> None:
     first, second = camiseta().variants
 
-    assert fingerprint(camiseta(name="Camiseta Verde"), EVERYTHING) != before
-    assert fingerprint(camiseta(brand=None), EVERYTHING) != before
-    assert fingerprint(camiseta(active=False), EVERYTHING) != before
+    assert changed(camiseta(name="Camiseta Verde")) == {"name"}
+    assert changed(camiseta(description="Linho")) == {"description"}
+    assert changed(camiseta(brand=None)) == {"brand"}
+    assert changed(camiseta(active=False)) == {"variants"}
     regtin = first.model_copy(update={"gtin": "7891234567888"})
-    assert fingerprint(camiseta(variants=[regtin, second]), EVERYTHING) != before
-    repriced = first.model_copy(update={"price": Decimal("99.90")})
-    assert fingerprint(camiseta(variants=[repriced, second]), EVERYTHING) != before
-    assert fingerprint(camiseta(variants=[first]), EVERYTHING) != before
+    assert changed(camiseta(variants=[regtin, second])) == {"variants"}
+    repriced = first.model_copy(update={"promotional_price": Decimal("89.90")})
+    assert changed(camiseta(variants=[repriced, second])) == {"price"}
+    assert changed(camiseta(variants=[first])) == {"price", "variants"}
 
 
-def test_fields_left_out_do_not_count_but_the_field_list_does() -> None:
-    without_name = [OwnedField.DESCRIPTION, OwnedField.PRICE, OwnedField.BRAND]
-
-    renamed = fingerprint(camiseta(name="Outro nome"), without_name)
-
-    assert renamed == fingerprint(camiseta(), without_name)
-    assert fingerprint(camiseta(), without_name) != fingerprint(camiseta(), EVERYTHING)
+def test_each_direction_writes_the_fields_the_far_side_does_not_own() -> None:
+    assert toward_erp(ERP_OWNS) == {"variants"}
+    assert toward_platform(ERP_OWNS) == {"name", "description", "brand", "variants"}
+    assert toward_erp(PLATFORM_OWNS_TEXTS) == {"name", "description", "variants"}
+    assert toward_platform(PLATFORM_OWNS_TEXTS) == {"brand", "variants"}
 
 
-def test_each_direction_covers_the_fields_its_writes_carry() -> None:
-    assert owned_by(ERP_OWNS, Side.ERP) == frozenset(OwnedField)
-    assert toward_erp(ERP_OWNS) == frozenset()
-    assert toward_platform(ERP_OWNS) == {OwnedField.NAME, OwnedField.DESCRIPTION, OwnedField.BRAND}
-    assert toward_erp(PLATFORM_OWNS_TEXTS) == {OwnedField.NAME, OwnedField.DESCRIPTION}
-    assert toward_platform(PLATFORM_OWNS_TEXTS) == {OwnedField.BRAND}
+def test_our_own_write_coming_back_is_no_news() -> None:
+    sent = contents(camiseta())
+    exported = link(erp_contents=sent, platform_contents=sent)
+
+    fields = toward_erp(PLATFORM_OWNS_TEXTS)
+    assert news(sent, fields, seen=exported.platform_contents, held=exported.erp_contents) == []
 
 
-def test_a_store_edit_of_a_field_the_erp_owns_has_nothing_for_the_erp() -> None:
-    fields = toward_erp(ERP_OWNS)
-    edited = camiseta(name="Nome da loja", description="Texto da loja")
+def test_a_store_edit_of_its_own_field_is_news_for_the_erp_and_not_the_reverse() -> None:
+    sent = contents(camiseta())
+    exported = link(erp_contents=sent, platform_contents=sent)
+    edited = contents(camiseta(name="Nome da loja"))
 
-    assert fingerprint(edited, fields) == fingerprint(camiseta(), fields)
-    first, second = camiseta().variants
-    new_gtin = first.model_copy(update={"gtin": "7891234567888"})
-    assert fingerprint(camiseta(variants=[new_gtin, second]), fields) != fingerprint(
-        camiseta(), fields
+    assert news(
+        edited,
+        toward_erp(PLATFORM_OWNS_TEXTS),
+        seen=exported.platform_contents,
+        held=exported.erp_contents,
+    ) == ["name"]
+    assert (
+        news(
+            edited,
+            toward_erp(ERP_OWNS),
+            seen=exported.platform_contents,
+            held=exported.erp_contents,
+        )
+        == []
     )
 
 
-def test_an_erp_product_read_back_from_the_erp_keeps_its_fingerprint() -> None:
-    now = datetime(2026, 1, 1, tzinfo=UTC)
+def test_a_store_that_kept_its_own_name_is_no_news_after_another_store_renamed_it() -> None:
+    """Two stores own the name: one renames it (imported into the ERP); the other's unchanged
+    name, echoed after the ERP's next change, must not be written back (a loop between them)."""
+    first = contents(camiseta())
+    other_store = link(
+        erp_contents=contents(camiseta(name="Da outra loja")), platform_contents=first
+    )
+
+    assert (
+        news(
+            first,
+            toward_erp(PLATFORM_OWNS_TEXTS),
+            seen=other_store.platform_contents,
+            held=other_store.erp_contents,
+        )
+        == []
+    )
+
+
+def test_an_erp_product_read_back_from_the_erp_keeps_its_hashes() -> None:
     integration = Integration(
         id="loja",
         platform="shopify",
@@ -129,30 +168,28 @@ def test_an_erp_product_read_back_from_the_erp_keeps_its_fingerprint() -> None:
         credentials="sealed",
         settings=ERP_OWNS,
         version=1,
-        created_at=now,
-        updated_at=now,
+        created_at=NOW,
+        updated_at=NOW,
     )
     sent = camiseta(ncm="61091000")
     parent, children = product_to_erp(sent)
     read_back = product_from_erp({**parent, "_Skus": children})
 
-    for fields in (EVERYTHING, toward_platform(ERP_OWNS)):
-        as_published = product_for_platform(read_back, integration, creating=False)
-        assert fingerprint(as_published, fields) == fingerprint(sent, fields)
+    as_published = product_for_platform(read_back, integration, creating=False)
+    assert contents(as_published) == contents(sent)
 
 
-def test_a_link_records_what_each_side_holds() -> None:
-    link = Link(
-        integration_id="loja",
-        entity="product",
-        erp_id="CAM-01",
-        platform_id="555",
-        created_by="export",
-        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+def test_a_link_notes_what_each_side_holds_and_the_newest_platform_time() -> None:
+    held = contents(camiseta())
+    later = NOW + timedelta(seconds=5)
+
+    once = noted(
+        link(), erp=held, platform=only(frozenset({"name"}), held), platform_changed_at=later
     )
 
-    noted = with_fingerprints(link, erp="e1", platform="p1")
-
-    assert (noted.erp_fingerprint, noted.platform_fingerprint) == ("e1", "p1")
-    assert with_fingerprints(noted, erp="e1", platform="p1") is noted
-    assert Link.model_validate_json(noted.model_dump_json()) == noted
+    assert (once.erp_contents, once.platform_contents) == (held, {"name": held["name"]})
+    assert noted(once, erp=held, platform_changed_at=NOW) is once
+    assert once.platform_changed_at == later
+    assert stale(once, NOW) and not stale(once, later) and not stale(once, None)
+    assert not stale(link(), NOW)
+    assert Link.model_validate_json(once.model_dump_json()) == once
