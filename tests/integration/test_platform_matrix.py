@@ -21,7 +21,7 @@ cannot, by its API or its capability table, and the engine says so; -: no such t
 | Importar produtos (all, by code)         | x (6)   | x (6)     | x (6)| x (6)|
 | Importar categorias                      | x (6)   | x (6)     | x (6)| N/A (10) |
 | Importar marcas                          | N/A (10)| -         | x (6)| x (6, by code) |
-| Importar atributos                       | -       | -         | -    | -    |
+| Importar atributos                       | x (9)   | x (9)     | x (9)| x (9, by code) |
 | Exportar produtos                        | x (6)   | x (6)     | x (9)| x (9)|
 | Exportar categorias / marcas / atributos | (11)    | (11)      | (11) | (11) |
 | Importar Pedidos (date range, number)    | x (6)   | x (6)     | x (6)| x (6)|
@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -49,11 +50,13 @@ from typing import Any
 import httpx
 import pytest
 
-from connectors.capabilities import Entity
+from connectors.capabilities import Entity, Operation
 from connectors.erp.client import ErpClient
+from connectors.registry import PLATFORMS as SPECS
 from schemas.stock import StockLevel
 from tests.harness import Stack, Worker, wait_until
 from tests.integration.test_jobs import (
+    _read_one,
     erp_client,
     erp_product_codes,
     finished_job,
@@ -278,3 +281,33 @@ def test_a_product_the_platform_notifies_is_imported_into_the_erp_once(
     skus = {product.sku, *(v.sku for v in product.variants)} & set(codes)
     assert skus, f"none of {product.sku}'s codes in the ERP"
     assert all(codes[sku] == 1 for sku in skus), {sku: codes[sku] for sku in skus}
+
+
+def erp_attribute_names(stack: Stack) -> Counter[str]:
+    async def read() -> Counter[str]:
+        names: Counter[str] = Counter()
+        erp: ErpClient
+        async with erp_client(stack) as erp:
+            async for page in erp.catalog.list_attributes():
+                names.update(str(item["nome"]) for item in page)
+        return names
+
+    return asyncio.run(read())
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_importar_atributos_by_code_and_whole_where_listed_fills_the_erp_once(
+    matrix: Matrix, platform: str
+) -> None:
+    store, integration_id = matrix.manual[platform], f"manual-{platform}"
+    [code] = store.seed(Entity.ATTRIBUTE, 1)
+    attribute = store.run(lambda: _read_one(store, Entity.ATTRIBUTE, code))
+    lists = SPECS[platform].can(Entity.ATTRIBUTE, Operation.LIST_SINCE)
+    requests = [{"code": code}, {}] if lists else [{"code": code}, {"code": code}]
+
+    for request in requests:
+        job = start_job(matrix.worker, integration_id, kind="import", entity="attribute", **request)
+        final = finished_job(matrix.worker, job["id"])
+        assert final["state"] == "done" and final["failed"] == 0, (final["result"], final["errors"])
+
+    assert erp_attribute_names(matrix.stack)[attribute.name] == 1
