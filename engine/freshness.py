@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -43,7 +42,7 @@ from engine.metrics import (
 )
 from schemas.integration import Integration, IntegrationStatus
 from schemas.job import Job
-from schemas.parked import ErrorClass, ParkedRecord
+from schemas.parked import ErrorClass
 from topics.registry import DECLARED, ORDERS, OUTBOUND
 from topics.spec import TopicSpec
 
@@ -86,10 +85,12 @@ def status_samples(integrations: Iterable[Integration]) -> Samples:
     }
 
 
-def parked_samples(integration: Integration, parked: Iterable[ParkedRecord]) -> Samples:
-    counted = Counter(record.error_class for record in parked)
+def parked_samples(integration: Integration, counted: Mapping[ErrorClass, int]) -> Samples:
+    """Parked records per error class (counted by the parked view without decoding them)."""
     return {
-        (integration.id, integration.platform, error_class.value): float(counted[error_class])
+        (integration.id, integration.platform, error_class.value): float(
+            counted.get(error_class, 0)
+        )
         for error_class in ErrorClass
     }
 
@@ -219,7 +220,7 @@ def measure_views(engine: Engine) -> None:
     jobs: Samples = {}
     items: Samples = {}
     for integration in integrations:
-        parked |= parked_samples(integration, engine.views.parked.of_integration(integration.id))
+        parked |= parked_samples(integration, engine.views.parked.counts(integration.id))
         held |= held_samples(integration.id, engine.views.held.counts(integration.id))
         states, progress = job_samples(
             integration.id, engine.views.jobs.of_integration(integration.id)

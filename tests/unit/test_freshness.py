@@ -73,7 +73,8 @@ def test_parked_records_are_counted_by_error_class_with_zeros() -> None:
         ParkedRecord.model_construct(error_class=ErrorClass.MAPPING),
         ParkedRecord.model_construct(error_class=ErrorClass.MAPPING),
     ]
-    samples = parked_samples(integration("loja-a", IntegrationStatus.ACTIVE), parked)
+    counted = Counter(record.error_class for record in parked)
+    samples = parked_samples(integration("loja-a", IntegrationStatus.ACTIVE), counted)
     assert samples[("loja-a", "shopify", "mapping")] == 2
     assert samples[("loja-a", "shopify", "auth")] == 1
     assert samples[("loja-a", "shopify", "permanent")] == 0

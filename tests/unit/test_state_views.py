@@ -13,6 +13,7 @@ from engine.state import history as history_module
 from engine.state.held import HeldView
 from engine.state.history import HistoryView
 from engine.state.links import LinksView
+from engine.state.parked import ParkedView
 from engine.state.terms import TermIndex
 from schemas.codec import encode
 from schemas.envelope import EventEnvelope, SourceSystem
@@ -20,6 +21,7 @@ from schemas.events import StockChanged
 from schemas.held import HeldEvent
 from schemas.history import HistoryEntry, Step
 from schemas.link import Link
+from schemas.parked import ErrorClass, ParkedRecord
 from schemas.stock import StockLevel
 
 NOW = datetime(2026, 11, 27, 4, 0, tzinfo=UTC)
@@ -269,3 +271,40 @@ def test_held_events_are_listed_oldest_first_and_counted_without_decoding() -> N
     assert view.of("loja") == [events[0]]
     assert view.counts("loja") == {"stock_export": 1}
     assert view.of("nenhuma") == [] and view.count("nenhuma", "stock_export") == 0
+
+
+def parked_record(
+    integration: str, entity_key: str, error_class: ErrorClass, minutes: int
+) -> ParkedRecord:
+    event = held_event(integration, "stock_export", entity_key, minutes)
+    return ParkedRecord(
+        integration_id=integration,
+        entity_key=entity_key,
+        error_class=error_class,
+        reason="the platform refused it",
+        source_topic="outbound",
+        envelope=event.envelope,
+        parked_at=event.held_at,
+    )
+
+
+def test_parked_records_are_listed_oldest_first_and_counted_by_class() -> None:
+    view = ParkedView("127.0.0.1:1", "parked")
+    records = [
+        parked_record("loja", "product:B", ErrorClass.MAPPING, 5),
+        parked_record("loja", "product:A", ErrorClass.MAPPING, 1),
+        parked_record("loja", "order:9", ErrorClass.AUTH, 3),
+        parked_record("outra", "product:A", ErrorClass.MAPPING, 0),
+    ]
+    for record in records:
+        view.apply(record.key, encode(record))
+    assert view.of_integration("loja") == [records[1], records[2], records[0]]
+    assert view.get("loja", "product:A") == records[1]
+    assert view.get("loja", "product:Z") is None
+    assert view.count("loja") == 3
+    assert view.counts("loja") == {ErrorClass.MAPPING: 2, ErrorClass.AUTH: 1}
+    view.apply(records[1].key, None)
+    view.apply("nenhuma:product:A", None)
+    assert view.get("loja", "product:A") is None
+    assert view.counts("loja") == {ErrorClass.MAPPING: 1, ErrorClass.AUTH: 1}
+    assert view.of_integration("nenhuma") == [] and view.count("nenhuma") == 0

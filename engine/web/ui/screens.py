@@ -237,7 +237,7 @@ def screen_views(engine: Engine) -> dict[str, type[View]]:
             label = TABS.get(tab) or MENU_PAGES.get(tab)
             if integration is None or label is None:
                 return self.render(request, "nao_encontrado.html", status=404)
-            errors = len(engine.views.parked.of_integration(integration.id))
+            errors = engine.views.parked.count(integration.id)
             tabs = [
                 (k, f"{v} ({errors})" if k == "erros" and errors else v) for k, v in TABS.items()
             ]
