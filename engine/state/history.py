@@ -4,7 +4,9 @@ platform code, SKU, EAN or order number they carry.
 Bounded: in memory each integration keeps the last ``PER_ENTITY`` entries of each entity and
 at most ``PER_INTEGRATION`` entries in all; past that, the entity whose last entry is the
 oldest is dropped from memory whole (its terms too). The full history stays on the history
-topic. Entries are kept as the bytes they were written as and decoded when read.
+topic for its retention (topics.registry.HISTORY, 90 days). Entries are kept as the bytes they
+were written as and decoded when read: 100,000 entries on the topic cost a worker about 44 MiB
+(bench.suite_memory), against about 190 MiB when every entry was kept as an object.
 """
 
 from __future__ import annotations
