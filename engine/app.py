@@ -27,6 +27,7 @@ from engine.state.jobs import JobsView
 from engine.state.links import LinksView
 from engine.state.parked import ParkedView
 from engine.state.sessions import SessionsView
+from engine.traffic import wire_traffic
 from engine.web.admin import integrations_views
 from engine.web.api_errors import answer_api_errors_as_json
 from engine.web.automation_runs_api import automation_runs_views
@@ -110,8 +111,10 @@ def create_engine(settings: EngineSettings) -> Engine:
         ),
         views=views,
     )
-    if settings.flows:  # an ingest process (PONTE_FLOWS=false) only stores deliveries
+    if settings.flows:
         wire_agents(engine)
+    else:  # an ingest process (PONTE_FLOWS=false) only stores deliveries; it counts them
+        wire_traffic(engine)
     wire_session_checks(engine)
     liveness = wire_liveness(engine)
     app.on_before_shutdown.connect(_closing(engine))

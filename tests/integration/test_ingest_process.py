@@ -44,6 +44,8 @@ def test_an_order_received_by_the_ingest_process_becomes_one_erp_order(
     received = {"platform": "shopify", "topic": "orders/create"}
     assert ingest.metric("ponte_webhooks_received_total", **received) == 1
     assert worker.metric("ponte_webhooks_received_total", **received) == 0
+    stored = {"topic": "ponte.deliveries", "type": "orders/create"}
+    assert ingest.metric("ponte_events_out_total", **stored) == 1
     assert worker.metric("ponte_order_end_to_end_seconds_count", platform="shopify") >= 1
 
 
