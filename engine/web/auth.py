@@ -77,10 +77,10 @@ class Session:
     expires: int
 
     @property
-    def issued(self) -> int:
-        """When it was signed in (epoch seconds); 0 for a session id without it."""
-        issued, _, _random = self.session_id.partition("-")
-        return int(issued) if issued.isdigit() else 0
+    def issued(self) -> float:
+        """When it was signed in (epoch seconds, to the millisecond); 0 when unknown."""
+        issued_ms, _, _random = self.session_id.partition("-")
+        return int(issued_ms) / 1000 if issued_ms.isdigit() else 0.0
 
 
 @dataclass(frozen=True)
@@ -100,8 +100,8 @@ class SessionKeys:
 
     def issue(self, user: str, lifetime_seconds: float, now: float | None = None) -> str:
         expires = int((now or time.time()) + lifetime_seconds)
-        issued = int(now or time.time())
-        body = f"{_b64(user.encode())}.{expires}.{issued}-{secrets.token_hex(16)}"
+        issued_ms = int((now or time.time()) * 1000)
+        body = f"{_b64(user.encode())}.{expires}.{issued_ms}-{secrets.token_hex(16)}"
         return f"{body}.{self._sign('session', body)}"
 
     def session_of(self, token: str | None, now: float | None = None) -> Session | None:

@@ -57,6 +57,25 @@ async def end_session(engine: Engine, session: Session, reason: str = "sign_out"
         )
 
 
+async def end_every_session(engine: Engine) -> None:
+    """Sign out every session signed in until now, on every worker (Encerrar todas as sessões)."""
+    settings = engine.settings
+    now = datetime.now(UTC)
+    await revoke_session(
+        engine.topics,
+        SessionRevoked(
+            session_id=ALL_SESSIONS,
+            revoked_at=now,
+            expires_at=now + LONGEST_SESSION,
+            reason="sign_out_everywhere",
+            password=password_fingerprint(settings.secret_key, settings.admin_password_hash),
+        ),
+    )
+    revocations = engine.views.sessions
+    with contextlib.suppress(TimeoutError):
+        await revocations.wait_until(lambda: revocations.signed_in_before >= now.timestamp(), 10.0)
+
+
 async def sign_out_everyone_if_the_password_changed(engine: Engine) -> None:
     """A worker started with another password than the one last recorded refuses, on every
     worker, each session signed in before now (workers still running with the old password

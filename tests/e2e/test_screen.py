@@ -212,8 +212,9 @@ def fix_a_parked_order_mapping_and_retry(
     page.get_by_label("Transformação").select_option("lookup")
     page.get_by_label(re.compile("tabela de-para")).fill("PAC = CORREIOS-PAC")
     page.get_by_label(re.compile("Obrigatório")).check()
-    page.get_by_role("button", name="Salvar Mapeamentos").click()
-    expect(page.locator("#mapeamentos .result")).to_have_text("Mapeamentos salvos.")
+    with page.expect_navigation():  # the page reloads with the new version after saving
+        page.get_by_role("button", name="Salvar Mapeamentos").click()
+        expect(page.locator("#mapeamentos .result")).to_have_text("Mapeamentos salvos.")
 
     order = place_store_order(stack, shipping="SEDEX")
     key = f"order:{order['id']}"
@@ -239,8 +240,9 @@ def fix_a_parked_order_mapping_and_retry(
     page.get_by_role("button", name="Pré-visualizar").click()
     expect(page.locator("#previa")).to_contain_text("CORREIOS-SEDEX")
     shot(page, "09b-mapeamentos-previa")
-    page.get_by_role("button", name="Salvar Mapeamentos").click()
-    expect(page.locator("#mapeamentos .result")).to_have_text("Mapeamentos salvos.")
+    with page.expect_navigation():  # the page reloads with the new version after saving
+        page.get_by_role("button", name="Salvar Mapeamentos").click()
+        expect(page.locator("#mapeamentos .result")).to_have_text("Mapeamentos salvos.")
 
     page.goto(f"{base}/erros")
     item = page.locator(f'[data-entity-key="{key}"]')

@@ -37,7 +37,7 @@ def test_plataformas_reads_in_order_by_keyboard_alone(
     expect(page.get_by_role("heading", name="Plataformas")).to_be_visible()
 
     order = []
-    for _ in range(7):
+    for _ in range(8):
         page.keyboard.press("Tab")
         order.append(focused(page))
 
@@ -46,6 +46,7 @@ def test_plataformas_reads_in_order_by_keyboard_alone(
         "Ponte",
         "Plataformas",
         "Sair",
+        "Encerrar todas as sessões",
         "Incluir uma Plataforma",
         "Loja loja-teclado",
         "Ações de Loja loja-teclado",

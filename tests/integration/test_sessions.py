@@ -1,8 +1,9 @@
 """Screen sessions across workers, and what answers without one.
 
 A session cookie signed out on one worker is refused by every other worker within seconds, and
-by a worker started afterwards; a new sign-in still works. A worker started with a new password
-signs every earlier session out on every worker, those still running with the old one included. No page or admin API route registered
+by a worker started afterwards; a new sign-in still works. Encerrar todas as sessões signs out
+every browser. A worker started with a new password signs every earlier session out on every
+worker, those still running with the old one included. No page or admin API route registered
 by a worker answers data to a request without a session or the bearer token.
 """
 
@@ -54,12 +55,15 @@ def sign_in(worker: Worker, password: str = PASSWORD) -> str:
     return str(answer.cookies[SESSION_COOKIE])
 
 
-def sign_out(worker: Worker, cookie: str) -> None:
+def sign_out(worker: Worker, cookie: str, *, everywhere: bool = False) -> None:
     page = httpx.get(f"{worker.url}/plataformas", cookies={SESSION_COOKIE: cookie}, timeout=10)
     assert page.status_code == 200, page.status_code
     answer = httpx.post(
         f"{worker.url}/logout",
-        data={"csrf": hidden_field(page.text, "csrf")},
+        data={
+            "csrf": hidden_field(page.text, "csrf"),
+            **({"everywhere": "1"} if everywhere else {}),
+        },
         cookies={SESSION_COOKIE: cookie},
         timeout=30,
     )
@@ -97,6 +101,19 @@ def test_a_cookie_signed_out_on_one_worker_is_refused_by_every_worker(
     assert not accepted(late, cookie), "a worker started after the sign-out takes the cookie"
     assert accepted(second, other_session) and accepted(late, other_session)
     assert accepted(first, sign_in(first)), "signing in again does not work"
+
+
+def test_ending_every_session_signs_out_each_browser_on_every_worker(
+    workers: tuple[Worker, Worker],
+) -> None:
+    first, second = workers
+    mine, other_browser = sign_in(first), sign_in(second)
+
+    sign_out(first, mine, everywhere=True)
+
+    assert not accepted(first, mine) and not accepted(first, other_browser)
+    wait_until(lambda: not accepted(second, other_browser), 5, "the other browser is signed out")
+    assert accepted(second, sign_in(second)), "signing in again does not work"
 
 
 def test_a_new_password_signs_out_every_earlier_session_on_every_worker(

@@ -144,6 +144,6 @@ def test_each_sign_in_is_its_own_session_that_sign_out_can_name() -> None:
 
     assert one is not None and other is not None
     assert one.user == "admin" and one.expires == 1060
-    assert one.issued == 1000 and one.session_id.startswith("1000-")
-    assert len(one.session_id) == len("1000-") + 32 and one.session_id != other.session_id
+    assert one.issued == 1000.0 and one.session_id.startswith("1000000-")
+    assert len(one.session_id) == len("1000000-") + 32 and one.session_id != other.session_id
     assert keys.session_of(first[:-1] + "x", now=1001) is None

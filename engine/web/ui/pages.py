@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from engine.context import Engine
 from engine.web.auth import SESSION_COOKIE, FailedSignIns, credentials_match, safe_next
-from engine.web.sessions import end_session, keys_of, live_session
+from engine.web.sessions import end_every_session, end_session, keys_of, live_session
 from engine.web.ui.words import API_ERRORS, FIELD_WORDS
 
 HERE = Path(__file__).parent
@@ -147,7 +147,10 @@ def sign_in_views(engine: Engine) -> dict[str, type[View]]:
                         status=403,
                         headers=dict(PAGE_HEADERS),
                     )
-                await end_session(engine, session)
+                if form.get("everywhere"):
+                    await end_every_session(engine)
+                else:
+                    await end_session(engine, session)
             response = redirect("/login")
             response.del_cookie(SESSION_COOKIE, path="/")
             return response

@@ -330,6 +330,20 @@ OUTCOMES = {
     "echo": "ignorado (eco da própria Ponte)",
     "held": "retido",
     "not_handled": "não tratado",
+    "retried": "reenviado",
+    "resolved": "resolvido",
+    "ignored": "ignorado",
+    "skipped": "ignorado",
+    "error": "erro",
+    "refused": "recusado",
+    "retryable": "falha temporária",
+    # a parked record's history entry carries its error class as the outcome
+    "transient": "falha temporária",
+    "permanent": "recusado",
+    "configuration": "erro de configuração",
+    "auth": "acesso negado",
+    "mapping": "falta mapeamento",
+    "prerequisite": "aguardando outro registro",
 }
 
 
