@@ -9,14 +9,17 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel, Field, SecretStr, ValidationError
 
+from connectors.registry import PLATFORMS
 from engine.web.responses import validation_details
 from engine.web.ui.words import (
     ERROR_ADVICE,
     FIELD_PROBLEMS,
+    FIELDS,
     VALUE_ERRORS,
     record_label,
     status_explained,
 )
+from schemas.integration import IntegrationSettings
 from schemas.parked import ErrorClass
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -135,3 +138,16 @@ def test_a_paused_or_stopped_integration_is_explained_in_pt_br() -> None:
     )
     assert status_explained("paused", None).endswith("Retomar.")
     assert status_explained("active", None) == ""
+
+
+def test_every_field_a_form_shows_has_a_pt_br_label() -> None:
+    models = [IntegrationSettings] + [
+        model
+        for spec in PLATFORMS.values()
+        for model in (spec.settings, spec.extras)
+        if model is not None
+    ]
+    shown_apart = {"field_owner"}  # Quem manda em cada campo: one select per owned field
+    for model in models:
+        unlabelled = set(model.model_fields) - set(FIELDS) - shown_apart
+        assert not unlabelled, f"{model.__name__}: no pt-BR label for {sorted(unlabelled)}"
