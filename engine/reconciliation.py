@@ -6,11 +6,11 @@ orders of that window (one paged listing, then a lookup by platform number for e
 seems missing); the missing ones are emitted as ``order.placed`` exactly as polling would, so the
 ERP-orders sink creates each once.
 
-Stock: where the platform's client can show its stock (``stock_levels``), the quantity each SKU
-should show (the ERP's balances with this integration's warehouses, buffer and maximum) is
-compared with what the platform shows; a drifted SKU's ERP balances are emitted as
-``stock.changed`` onto ERP_CHANGES, the same events the ERP poller emits, so the stock flow
-pushes the ERP's value.
+Stock: where the platform's client can show its stock (``stock_levels``, at the location the
+stock flow writes to), the quantity each SKU should show (the ERP's balances with this
+integration's warehouses, buffer and maximum) is compared with what the platform shows; a
+drifted SKU's ERP balances are emitted as ``stock.changed`` onto ERP_CHANGES, the same events
+the ERP poller emits, so the stock flow pushes the ERP's value.
 
 The drift found is reported in a job of kind ``reconcile``. ``expected_stock`` and
 ``missing_orders`` are pure.
@@ -34,7 +34,7 @@ from connectors.errors import NotFound
 from engine.context import Engine
 from engine.erp_changes import erp_envelope
 from engine.order_placed import emit_orders, import_floor, placed_since
-from engine.outbound import StockBook, listed_quantity, record_level
+from engine.outbound import StockBook, listed_quantity, record_level, stock_location
 from schemas.codec import encode
 from schemas.events import StockChanged
 from schemas.integration import Integration, IntegrationSettings
@@ -51,8 +51,9 @@ DEFAULT_DEPOSIT = "1"  # as the ERP poller: a balance naming no deposit is the d
 
 @runtime_checkable
 class StockReader(Protocol):
-    async def stock_levels(self) -> dict[str, Decimal]:
-        """SKU -> the quantity the platform shows (sellable, all its locations)."""
+    async def stock_levels(self, location: str = "default") -> dict[str, Decimal]:
+        """SKU -> the quantity the platform shows: at ``location`` (``stock_location``) where
+        stock is kept per warehouse and pushed to one (VTEX), else all its locations."""
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,7 @@ async def _erp_orders_since(engine: Engine, floor: datetime) -> set[tuple[str, s
 async def _reconcile_stock(
     engine: Engine, integration: Integration, client: StockReader, report: ReconcileReport
 ) -> None:
-    shown = await client.stock_levels()
+    shown = await client.stock_levels(stock_location(integration.settings))
     skus = sorted(shown)[:MAX_STOCK_SKUS]
     if len(shown) > MAX_STOCK_SKUS:
         report.notes.append(f"only the first {MAX_STOCK_SKUS} of {len(shown)} SKUs compared")

@@ -230,7 +230,7 @@ class NuvemshopClient:
     async def move_order(self, platform_order_id: str, move: OrderMove) -> None:
         await self._orders.move(platform_order_id, move)
 
-    async def stock_levels(self) -> dict[str, Decimal]:
+    async def stock_levels(self, location: str = "default") -> dict[str, Decimal]:
         """SKU -> the stock the store shows, for reconciliation; a variant with unlimited
         stock (``stock: null``) is left out: there is no quantity to compare."""
         shown: dict[str, Decimal] = {}

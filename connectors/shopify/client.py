@@ -143,7 +143,7 @@ class ShopifyClient:
     async def delete_webhook(self, webhook_id: str) -> None:
         await self.api.send("DELETE", f"/webhooks/{webhook_id}.json")
 
-    async def stock_levels(self) -> dict[str, Decimal]:
+    async def stock_levels(self, location: str = "default") -> dict[str, Decimal]:
         """SKU -> the quantity the shop shows (all locations), for reconciliation."""
         return await stock_shown(self.api)
 

@@ -162,7 +162,7 @@ class TrayClient:
             page = next_page(body)
         return found
 
-    async def stock_levels(self) -> dict[str, Decimal]:
+    async def stock_levels(self, location: str = "default") -> dict[str, Decimal]:
         """SKU -> the stock the store shows (each variation's, else the product's own), for
         reconciliation."""
         shown: dict[str, Decimal] = {}

@@ -30,6 +30,8 @@ from schemas.product import Product
 from schemas.stock import StockLevel
 
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+DEFAULT_LOCATION = "default"
+"""The location the engine names when the integration chose no warehouse of its own."""
 
 
 class VtexClient:
@@ -136,10 +138,11 @@ class VtexClient:
         raise ConfigError(f"VTEX cannot write {entity} records ({type(record).__name__})")
 
     async def set_stock(self, level: Any) -> None:
-        """Absolute quantity in the configured warehouse; the lead time already set is kept."""
+        """Absolute quantity in the level's warehouse (the integration's VTEX warehouse
+        Configuração, else the access settings' one); the lead time already set is kept."""
         assert isinstance(level, StockLevel)
         sku_id = await self.sku_id(level.sku)
-        warehouse = self.settings.warehouse_id
+        warehouse = self.warehouse(level.warehouse)
         current = await self.http.request(
             Api.LOGISTICS, "GET", f"/api/logistics/pvt/inventory/skus/{sku_id}"
         )
@@ -150,9 +153,13 @@ class VtexClient:
             json=stock_body(level, warehouse, current),
         )
 
-    async def stock_levels(self) -> dict[str, Decimal]:
+    async def stock_levels(self, location: str = DEFAULT_LOCATION) -> dict[str, Decimal]:
         """SKU -> the quantity the warehouse Ponte writes to shows, for reconciliation."""
-        return await stock_shown(self.http, self.settings.warehouse_id)
+        return await stock_shown(self.http, self.warehouse(location))
+
+    def warehouse(self, location: str) -> str:
+        """The VTEX warehouse id of a platform location (the default: the access settings')."""
+        return self.settings.warehouse_id if location in ("", DEFAULT_LOCATION) else location
 
     async def set_price(self, price: Any) -> None:
         """basePrice/listPrice, and the promotion as a dated fixed price of our trade policy;

@@ -123,10 +123,12 @@ async def test_stock_is_absolute_and_a_423_is_retried(
     sku = product.variants[0].sku
     at = datetime(2026, 1, 5, tzinfo=UTC)
     await client.set_stock(
-        StockLevel(sku=sku, warehouse="01", quantity=Decimal(12), measured_at=at)
+        StockLevel(sku=sku, warehouse="default", quantity=Decimal(12), measured_at=at)
     )
     await kit.force_lock(2)
-    await client.set_stock(StockLevel(sku=sku, warehouse="01", quantity=Decimal(5), measured_at=at))
+    await client.set_stock(
+        StockLevel(sku=sku, warehouse="default", quantity=Decimal(5), measured_at=at)
+    )
     sku_id = await client.sku_id(sku)
     inventory = await raw(kit, f"/api/logistics/pvt/inventory/skus/{sku_id}")
     assert isinstance(inventory, dict) and inventory["balance"][0]["totalQuantity"] == 5

@@ -48,15 +48,22 @@ async def test_the_stock_shown_is_read_per_sku_in_ponte_s_warehouse(kit: VtexSan
         expected = {sku: Decimal(4 + n) for n, sku in enumerate(skus)}
         for sku, quantity in expected.items():
             await client.set_stock(
-                StockLevel(sku=sku, warehouse="1", quantity=quantity, measured_at=now)
+                StockLevel(sku=sku, warehouse="default", quantity=quantity, measured_at=now)
             )
         await kit.force_rate_limit(3, retry_after=0.2)  # the account throttles mid-walk
 
         shown = await client.stock_levels()
+        first = skus[0]
+        level = StockLevel(sku=first, warehouse="2_1", quantity=Decimal(30), measured_at=now)
+        await client.set_stock(level)  # the integration's own warehouse (Configurações)
+        in_second = await client.stock_levels("2_1")
+        in_default = await client.stock_levels()
     finally:
         await client.aclose()
 
     assert {sku: shown[sku] for sku in expected} == expected
+    assert in_second[first] == Decimal(30)
+    assert in_default[first] == expected[first], "the other warehouse is not touched"
 
 
 def test_only_the_chosen_warehouse_counts_on_the_real_sample() -> None:

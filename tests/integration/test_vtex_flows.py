@@ -41,6 +41,9 @@ class VtexStack:
     worker: Worker
     store: PlatformSandbox
     category_id: str
+    integration: str = INTEGRATION
+    warehouse: str | None = None
+    """The VTEX warehouse this integration's Configurações name (None: the access settings')."""
 
     def in_erp(self, work: Any) -> Any:
         settings = ErpSettings.model_validate(
@@ -98,7 +101,7 @@ class VtexStack:
             inventory = await client.http.request(
                 Api.LOGISTICS, "GET", f"/api/logistics/pvt/inventory/skus/{sku_id}"
             )
-            warehouse = client.settings.warehouse_id
+            warehouse = self.warehouse or client.settings.warehouse_id
             return sum(
                 int(b["totalQuantity"])
                 for b in inventory["balance"]
@@ -113,18 +116,20 @@ class VtexStack:
         async def write(client: Any) -> None:
             sku_id = await client.sku_id(sku)
             body = {"quantity": quantity, "unlimitedQuantity": False, "leadTime": "00:00:00"}
-            path = f"/api/logistics/pvt/inventory/skus/{sku_id}/warehouses/{client.settings.warehouse_id}"
+            warehouse = self.warehouse or client.settings.warehouse_id
+            path = f"/api/logistics/pvt/inventory/skus/{sku_id}/warehouses/{warehouse}"
             await client.http.request(Api.LOGISTICS, "PUT", path, json=body)
 
         self.vtex(write)
 
     def errors(self) -> dict[str, dict[str, Any]]:
-        answer = self.worker.api("GET", f"/api/v1/integrations/{INTEGRATION}/errors")
+        answer = self.worker.api("GET", f"/api/v1/integrations/{self.integration}/errors")
         assert answer.status_code == 200, answer.text
         return {e["entity_key"]: e for e in answer.json()["errors"]}
 
     def api(self, method: str, path: str, body: Any = None) -> Any:
-        answer = self.worker.api(method, f"/api/v1/integrations/{INTEGRATION}{path}", json=body)
+        path = f"/api/v1/integrations/{self.integration}{path}"
+        answer = self.worker.api(method, path, json=body)
         assert answer.status_code in (200, 202), answer.text
         return answer.json()
 
@@ -239,9 +244,27 @@ def test_a_mapped_product_change_reaches_vtex_with_category_brand_price_and_stoc
     assert f"product:{sku}" not in vtex.errors()
 
 
-def test_reconciliation_finds_drifted_vtex_stock_and_the_erp_value_is_pushed_back(
-    vtex: VtexStack,
-) -> None:
+@pytest.fixture(scope="module")
+def vtex_own_warehouse(
+    vtex: VtexStack, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[VtexStack]:
+    """A second VTEX account whose integration names its own warehouse in its Configurações."""
+    store = PlatformSandbox("vtex", Path(tmp_path_factory.mktemp("vtex-deposito"))).start()
+    try:
+        [category_id] = store.seed(Entity.CATEGORY, 1)
+        create_platform_integration(
+            vtex.worker,
+            store,
+            "loja-vtex-deposito",
+            automations={name: {"enabled": True} for name in EXPORTS},
+            settings={"stock_warehouses": ["1"], "platform_extras": {"warehouse_id": "2_1"}},
+        )
+        yield VtexStack(vtex.stack, vtex.worker, store, category_id, "loja-vtex-deposito", "2_1")
+    finally:
+        store.stop()
+
+
+def drift_found_and_corrected(vtex: VtexStack) -> None:
     vtex.api("PUT", "/mappings", {"mappings": category_and_brand(vtex.category_id)})
     drifted, steady = new_sku("VTD"), new_sku("VTS")
     vtex.erp_product(drifted, "50.00", 5)
@@ -251,10 +274,29 @@ def test_reconciliation_finds_drifted_vtex_stock_and_the_erp_value_is_pushed_bac
     vtex.drift_stock(drifted, 9)
 
     job = vtex.api("POST", "/automations/reconciliation/run")["job"]
-    report = finished_run(vtex.worker, INTEGRATION, job["id"])
+    report = finished_run(vtex.worker, vtex.integration, job["id"])
+
     assert report["state"] == "done", report
     items = {e["item"]: e["reason"] for e in report["errors"]}
     assert items.get(f"stock {drifted}") == "ERP 5, platform shows 9; ERP value sent", report
     assert f"stock {steady}" not in items, report
     wait_until(lambda: vtex.stock(drifted) == 5, 60, "the ERP's stock back on VTEX")
     assert vtex.stock(steady) == 4
+
+
+def test_reconciliation_finds_drifted_vtex_stock_and_the_erp_value_is_pushed_back(
+    vtex: VtexStack,
+) -> None:
+    drift_found_and_corrected(vtex)
+
+
+def test_the_warehouse_an_integration_names_is_the_one_stocked_and_reconciled(
+    vtex_own_warehouse: VtexStack,
+) -> None:
+    drift_found_and_corrected(vtex_own_warehouse)
+
+    sku = new_sku("VTW")
+    vtex_own_warehouse.erp_product(sku, "20.00", 7)
+    landed(vtex_own_warehouse, sku, "20.00", 7)  # in warehouse 2_1
+    default = VtexStack(**{**vtex_own_warehouse.__dict__, "warehouse": "1_1"})
+    assert default.stock(sku) == 0, "nothing written to the access settings' warehouse"

@@ -11,7 +11,9 @@ from aiohttp import web
 from connectors.vtex.sandbox.state import STATE
 
 WAREHOUSES = [{"id": "1_1", "name": "Principal", "warehouseDocks": [], "pickupPointIds": [],
-               "priority": 0, "isActive": True}]  # fmt: skip
+               "priority": 0, "isActive": True},
+              {"id": "2_1", "name": "Loja física", "warehouseDocks": [], "pickupPointIds": [],
+               "priority": 1, "isActive": True}]  # fmt: skip
 
 
 async def inventory_of_sku(request: web.Request) -> web.Response:
