@@ -13,7 +13,7 @@ cannot, by its API or its capability table, and the engine says so; -: no such t
 | status/NF-e/tracking/cancel -> platform  | x (4)   | x (4)     | x (4)| x (4)|
 | product export                           | x (4)   | x (4)     | x (4)| x (4, 5) |
 | price export (list, promotion, guard)    | x (4)   | x (4)     | x (4)| x (4)|
-| stock export (warehouses, buffer, max)   | x (4)   | x (4)     | x (4)| x (4)|
+| stock export (warehouses, buffer, max)   | x (4)   | x (4)     | x (4)| x (4, 5)|
 | product import (live, by notification)   | x (9)   | x (6, 9)  | x (9)| N/A (7) |
 | webhooks switch                          | x (3)   | x (3)     | N/A (8) | x (3) |
 | reconciliation: missed orders            | x (3, 9)| x (9)     | x (9)| x (9)|
@@ -31,7 +31,8 @@ cannot, by its API or its capability table, and the engine says so; -: no such t
 (1) test_order_flow.py; (2) test_order_automations.py (Shopify's own tests, then the
 parametrized thin-order test over Nuvemshop, Tray and VTEX); (3) test_schedules.py;
 (4) test_outbound_flows.py, parametrized over the four; (5) test_vtex_flows.py (a new product
-filed under its mapped category and brand, parked with the reason while unmapped, retried once);
+filed under its mapped category and brand, parked with the reason while unmapped, retried once;
+stock written to and reconciled in the warehouse the integration's Configurações name);
 (6) test_jobs.py; (7) VTEX declares no product notification: Importar is the way;
 (8) Tray's notifications are declared not registrable by API (test_schedules.py checks the
 switch says so); (9) this module; (10) Nuvemshop keeps no brand register (the brand is a product
