@@ -65,6 +65,8 @@ async def read_product(
         Api.CATALOG, "GET", f"/api/catalog_system/pvt/sku/stockkeepingunitByProductId/{product_id}",
         lane=lane,
     )  # fmt: skip
+    if not skus:  # created, its SKUs not yet (VTEX makes them one call after the product)
+        raise NotFound(f"VTEX product {product_id} has no SKU yet: nothing to sell or import")
     prices: dict[str, Decimal] = {}
     for sku in skus:
         price = await base_price(http, str(sku["Id"]), lane)

@@ -101,7 +101,10 @@ class VtexClient:
             records: list[BaseModel] = []
             stamps: list[tuple[str, datetime]] = []
             for product_id in ids:
-                product, changed = await catalog_ops.read_product(self.http, product_id, lane)
+                try:
+                    product, changed = await catalog_ops.read_product(self.http, product_id, lane)
+                except NotFound:  # gone since listed, or no SKU yet: nothing to import now
+                    continue
                 if changed is None or (start is not None and changed < start):
                     continue
                 if is_new(cursor, product_id, changed):

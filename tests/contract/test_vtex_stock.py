@@ -1,5 +1,6 @@
-"""The stock a VTEX account shows, read for reconciliation against the real sandbox: per SKU by
-RefId, only the warehouse Ponte writes to, and the account's 429s waited out, not failed on."""
+"""The VTEX client's reads against the real sandbox: the stock an account shows, for
+reconciliation (per SKU by RefId, only the warehouse Ponte writes to, the account's 429s waited
+out, not failed on), and a product caught between its creation and its SKUs'."""
 
 from __future__ import annotations
 
@@ -12,9 +13,12 @@ import orjson
 import pytest
 
 from connectors.capabilities import Entity
+from connectors.cursor import SyncCursor
+from connectors.errors import NotFound
 from connectors.vtex.client import VtexClient
 from connectors.vtex.inventory import warehouse_quantity
 from connectors.vtex.sandbox.kit import VtexSandboxKit
+from connectors.vtex.transport import Api
 from schemas.product import Product
 from schemas.stock import StockLevel
 
@@ -75,3 +79,22 @@ def test_only_the_chosen_warehouse_counts_on_the_real_sample() -> None:
     assert warehouse_quantity(inventory, "no-such-warehouse") is None
     inventory["balance"][1]["hasUnlimitedQuantity"] = True
     assert warehouse_quantity(inventory, "14e3fcc") is None
+
+
+async def test_a_product_without_skus_yet_is_skipped_not_failed_on(kit: VtexSandboxKit) -> None:
+    client = VtexClient(kit.settings())
+    try:
+        [listed] = await kit.seed(Entity.PRODUCT, 1)
+        [category] = await kit.seed(Entity.CATEGORY, 1)
+        [brand] = await kit.seed(Entity.BRAND, 1)
+        body = {"Name": "Sem SKU", "CategoryId": int(category), "BrandId": int(brand)}
+        bare = await client.http.request(Api.CATALOG, "POST", "/api/catalog/pvt/product", json=body)
+
+        pages = [page async for page in client.list_since(Entity.PRODUCT, SyncCursor())]
+        with pytest.raises(NotFound, match="no SKU yet"):
+            await client.get_by_code(Entity.PRODUCT, str(bare["Id"]))
+    finally:
+        await client.aclose()
+
+    found = [p.platform_product_id for page in pages for p in page.records]  # type: ignore[attr-defined]
+    assert found == [listed]
