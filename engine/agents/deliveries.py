@@ -2,7 +2,9 @@
 
 A full delivery (Shopify sends the whole record) is mapped by a pure translator. A thin one
 (ids only: Nuvemshop, Tray, VTEX) is confirmed by reading the record from the platform first,
-so nothing is acted on that the platform does not stand behind.
+so nothing is acted on that the platform does not stand behind. Deliveries are worked in batches
+(engine.acked_batches): a batch's events are acknowledged by Kafka together, then its deliveries'
+offsets may be committed.
 """
 
 from __future__ import annotations
