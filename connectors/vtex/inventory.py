@@ -41,17 +41,17 @@ async def stock_shown(http: VtexHttp, warehouse_id: str) -> dict[str, Decimal]:
     shown: dict[str, Decimal] = {}
     gate = asyncio.Semaphore(CONCURRENT_READS)
 
-    async def read(ref_id: str, sku_id: str) -> None:
+    async def read(product_id: str) -> None:
         async with gate:
-            quantity = await _sku_quantity(http, sku_id, warehouse_id)
-        if quantity is not None:
-            shown[ref_id] = quantity
+            skus = await _sku_refs(http, product_id)
+        for ref_id, sku_id in skus:
+            async with gate:
+                quantity = await _sku_quantity(http, sku_id, warehouse_id)
+            if quantity is not None:
+                shown[ref_id] = quantity
 
     async for product_ids in product_id_pages(http, Lane.BULK):
-        skus: list[tuple[str, str]] = []
-        for product_id in product_ids:
-            skus += await _sku_refs(http, product_id)
-        await asyncio.gather(*(read(ref_id, sku_id) for ref_id, sku_id in skus))
+        await asyncio.gather(*(read(product_id) for product_id in product_ids))
     return shown
 
 

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
 
 from connectors.capabilities import Entity
 from connectors.erp.client import ErpClient
@@ -86,7 +85,7 @@ class VtexStack:
         async def read(client: Any) -> Product | None:
             try:
                 found = await client.get_by_code(Entity.PRODUCT, sku)
-            except (NotFound, ValidationError):  # not there, or created but its SKU not yet
+            except NotFound:  # not there, or created but its SKU not yet
                 return None
             assert isinstance(found, Product)
             return found
