@@ -59,6 +59,9 @@ class Job(Canonical):
     errors: list[JobError] = Field(default_factory=list, description="The first errors (capped).")
     checkpoint: str | None = Field(None, description="Where to resume after a worker dies.")
     result: str | None = None
+    notice: str | None = Field(
+        None, description="For the operator, in pt-BR: why the job had nothing to do."
+    )
     runner: str | None = Field(None, description="The worker running it now (host:pid).")
     requested_by: str = "system"
     created_at: Timestamp

@@ -85,7 +85,13 @@ def finished(job: Job, now: datetime) -> Job:
 def answered(job: Job, result: str, now: datetime) -> Job:
     """Nothing to do, and why (an export of what the platform keeps on each product)."""
     return job.model_copy(
-        update={"state": JobState.DONE, "total": 0, "result": result, "updated_at": now}
+        update={
+            "state": JobState.DONE,
+            "total": 0,
+            "result": result,
+            "notice": result,
+            "updated_at": now,
+        }
     )
 
 

@@ -62,10 +62,9 @@ def test_exportar_sends_the_catalogue_and_says_what_the_platform_keeps_on_produc
     row = page.locator("#jobs tbody tr").first
     expect(row.locator(".title")).to_have_text("Exportar Marcas")
     expect(row.locator(".state")).to_have_text("concluída", timeout=30_000)
-    shot(page, "21-exportar-concluidas")
-    brands = worker.api("GET", f"/api/v1/jobs/{row.get_attribute('data-job')}").json()
-    assert brands["result"] == (
+    expect(row.locator(".outcome")).to_have_text(
         "A Shopify não tem cadastro de marcas: a marca segue em cada produto."
     )
+    shot(page, "21-exportar-concluidas")
     links = worker.api("GET", f"/api/v1/integrations/{INTEGRATION}/links", params={"q": ids[0]})
     assert [link["entity"] for link in links.json()["links"]] == ["category"]

@@ -100,6 +100,10 @@ def job_outcome(job: Job) -> str:
     """The result of a finished job in pt-BR, from its counts (the runner's text is English)."""
     if not job.state.finished:
         return ""
+    if job.notice:
+        return job.notice
+    if job.state.value == "failed":
+        return f"Não concluída ({job.done} feito(s)). Detalhe técnico: {job.result or '-'}"
     total = job.total if job.total is not None else job.done + job.failed
     text = f"{job.done} de {total} {JOB_DONE[job.request.kind.value]}"
     if job.failed:

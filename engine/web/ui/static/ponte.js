@@ -362,6 +362,8 @@ const DONE = {
 
 // The result in pt-BR from the job's counts (the same words as the server-rendered rows).
 function outcome(job) {
+  if (job.notice) return job.notice;
+  if (job.state === "failed") return `Não concluída (${job.done} feito(s)). Detalhe técnico: ${job.result || "-"}`;
   const total = job.total ?? job.done + job.failed;
   let text = `${job.done} de ${total} ${DONE[job.request.kind] || ""}`;
   if (job.failed) text += `, ${job.failed} com erro`;
