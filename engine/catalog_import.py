@@ -112,9 +112,8 @@ async def skip_reason(
     if not isinstance(payload, ProductChanged):
         return None
     product = payload.product
-    link = engine.views.links.by_platform_id(
-        integration.id, Entity.PRODUCT.value, platform_id_of(product)
-    ) or engine.views.links.get(integration.id, Entity.PRODUCT.value, family_parent(product).sku)
+    platform_id = platform_id_of(product)
+    link = engine.views.links.by_platform_id(integration.id, Entity.PRODUCT.value, platform_id)
     if link is None:
         return None
     if stale(link, product.updated_at):

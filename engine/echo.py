@@ -6,12 +6,15 @@ ERP change, and with several stores a change imported from one is exported to th
 whose notifications come back in turn. Each link keeps, per side, a short hash of each product
 field's value that side is known to hold (as written by us or read from it).
 
-A change from one side is written to the other only in the fields that (1) a write to that
-side carries on an update (every synced field less the ones the far side owns, Configurações'
-``field_owner``; toward a store, prices are the price flow's), (2) changed on the side it
-comes from since we last knew it, and (3) the far side does not hold already. Nothing left:
-the change is the echo of our own write (or touched only fields the other side owns) and is
-skipped. A genuinely different change still flows.
+A change is written to the other side only in the fields that a write to that side carries
+on an update (every synced field less the ones the far side owns, Configurações'
+``field_owner``; toward a store, prices are the price flow's) and that side does not hold
+already. From a store, moreover, only in fields that changed on that store since we last knew
+them: with several stores owning the name, a store that kept its own name while another
+renamed the product must not write its name back (the stores would take turns for ever).
+Toward a store, the ERP's value of a field it owns wins whenever the store holds another.
+Nothing left: the change is the echo of our own write (or touched only fields the other side
+owns) and is skipped. A genuinely different change still flows.
 
 Hashes are taken on the product in platform form (``engine.mapped.product_for_platform`` for
 an ERP product, the record as read for a platform's), over what both sides carry faithfully:
@@ -71,14 +74,15 @@ def toward_erp(settings: IntegrationSettings) -> frozenset[str]:
 
 
 def news(
-    incoming: Contents, fields: frozenset[str], *, seen: Contents, held: Contents
+    incoming: Contents, fields: frozenset[str], *, held: Contents, seen: Contents | None = None
 ) -> list[str]:
-    """The ``fields`` of a change that are news: changed at its source since last ``seen``
-    there, and not ``held`` by the side it would be written to."""
+    """The ``fields`` of a change the side it would be written to does not ``held`` already
+    and, given what was last ``seen`` at its source, that changed there since."""
     return sorted(
         field
         for field in fields
-        if incoming[field] != seen.get(field) and incoming[field] != held.get(field)
+        if incoming[field] != held.get(field)
+        and (seen is None or incoming[field] != seen.get(field))
     )
 
 

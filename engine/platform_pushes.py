@@ -186,7 +186,7 @@ async def push_product(target: Target, command: PlatformCommand) -> Pushed:
 def _news(link: Link, held: Contents, integration: Integration) -> list[str]:
     """What of an ERP product (platform form) the export would bring the platform (engine.echo)."""
     fields = toward_platform(integration.settings)
-    return news(held, fields, seen=link.erp_contents, held=link.platform_contents)
+    return news(held, fields, held=link.platform_contents)
 
 
 async def _note(target: Target, link: Link, before: Link | None) -> None:

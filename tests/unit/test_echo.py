@@ -193,3 +193,11 @@ def test_a_link_notes_what_each_side_holds_and_the_newest_platform_time() -> Non
     assert stale(once, NOW) and not stale(once, later) and not stale(once, None)
     assert not stale(link(), NOW)
     assert Link.model_validate_json(once.model_dump_json()) == once
+
+
+def test_toward_a_store_the_erp_value_of_a_field_it_owns_wins_over_the_store_edit() -> None:
+    store_renamed = contents(camiseta(name="Nome da loja"))
+    erp = contents(camiseta())
+
+    assert news(erp, toward_platform(ERP_OWNS), held=store_renamed) == ["name"]
+    assert news(erp, toward_platform(PLATFORM_OWNS_TEXTS), held=store_renamed) == []
