@@ -15,6 +15,7 @@ import pytest
 from bench.flow_data import Record, order_deliveries, stock_changes
 from bench.flow_kafka import preload, read_written, topic_size
 from bench.flow_work import command_identity, order_identity
+from engine.acked_batches import BATCH_MAX
 from tests.harness import Stack, running_stack, wait_until
 from tests.integration.support import create_integration
 from topics.registry import DELIVERIES, ERP_CHANGES, ORDERS, OUTBOUND
@@ -94,4 +95,4 @@ def test_order_deliveries_stopped_midway_lose_nothing(stack: Stack) -> None:
     doubled = sum(n - 1 for n in orders.values())
     # At-least-once: a stop may repeat the outputs of a batch whose offsets it had not committed
     # yet (erp-orders books one ERP order per order all the same); never more than a few batches.
-    assert doubled <= 4 * 200, f"{doubled} orders written twice"
+    assert doubled <= 4 * BATCH_MAX, f"{doubled} orders written twice"
