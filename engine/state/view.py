@@ -18,6 +18,9 @@ from mode import Service
 log = logging.getLogger(__name__)
 
 
+FOLD_BATCH = 500
+
+
 class TopicView(Service):
     """A topic folded into memory by ``apply``; ``changed`` wakes waiters on every batch."""
 
@@ -75,7 +78,8 @@ class TopicView(Service):
 
     async def _follow(self, consumer: AIOKafkaConsumer) -> None:
         while not self.should_stop:
-            batches = await consumer.getmany(timeout_ms=200)
+            # bounded, so one large fetch cannot hold the event loop (webhook answers, agents)
+            batches = await consumer.getmany(timeout_ms=200, max_records=FOLD_BATCH)
             records = [record for batch in batches.values() for record in batch]
             if records:
                 async with self._changed:
