@@ -8,7 +8,7 @@ cannot, by its API or its capability table, and the engine says so; -: no such t
 |------------------------------------------|---------|-----------|------|------|
 | order import by webhook                  | x (1)   | x (2)     | x (2)| x (2)|
 | order import by polling                  | x (3)   | x (3)     | x (3)| x (3)|
-| payment -> ERP                           | x (2)   | - (12)    | x (9)| x (9)|
+| payment -> ERP                           | x (2)   | - (12)    | x (13)| x (13)|
 | cancellation -> ERP                      | x (2)   | x (2)     | x (2)| x (2)|
 | status/NF-e/tracking/cancel -> platform  | x (4)   | x (4)     | x (4)| x (4)|
 | product export                           | x (4)   | x (4)     | x (4)| x (4, 5) |
@@ -38,7 +38,8 @@ stock written to and reconciled in the warehouse the integration's Configuraçõ
 switch says so); (9) this module; (10) Nuvemshop keeps no brand register (the brand is a product
 field; the connector declares the sentence the merchant reads); (11) test_catalog_export.py (the
 N/A cells end the job at once with the sentence the merchant reads); (12) the Nuvemshop sandbox
-has no way to turn a pending order paid (Nuvemshop's API has none either): not tested yet.
+has no way to turn a pending order paid (Nuvemshop's API has none either): not tested yet;
+(13) test_platform_payments.py.
 """
 
 from __future__ import annotations
@@ -56,11 +57,8 @@ import httpx
 import pytest
 
 from connectors.capabilities import Entity, Operation
-from connectors.contract import InboundRequest
 from connectors.erp.client import ErpClient
 from connectors.registry import PLATFORMS as SPECS
-from connectors.vtex.sandbox.hooks import hook_body, hook_headers
-from connectors.vtex.sandbox.kit import HOOK_SECRET, SECRET_HEADER
 from schemas.stock import StockLevel
 from tests.harness import Stack, Worker, wait_until
 from tests.integration.test_jobs import (
@@ -73,7 +71,6 @@ from tests.integration.test_jobs import (
     start_job,
     store_records,
 )
-from tests.integration.test_order_automations import notify as notify_order
 from tests.integration.test_outbound_flows import listing
 from tests.integration.test_schedules import finished_run, run_now
 from tests.platforms import PlatformSandbox, create_platform_integration
@@ -335,61 +332,3 @@ def test_importar_by_code_and_whole_where_listed_fills_the_erp_once(
         assert final["failed"] == 0, (final["result"], final["errors"])
 
     assert erp_catalog_names(matrix.stack, entity)[record.name] == 1
-
-
-def order_notice(store: PlatformSandbox, platform_id: str) -> InboundRequest:
-    """The platform's own notification of the order (VTEX: its hook's creation state; Tray: an
-    update of the order, to be read back)."""
-    inbound: InboundRequest = store.run(lambda: store.kit.notification(Entity.ORDER, platform_id))
-    return inbound
-
-
-def paid_on_the_platform(store: PlatformSandbox, platform_id: str) -> InboundRequest:
-    """The payment approved on the platform, and what it then sends: VTEX's hook in the
-    payment-approved state; on Tray the merchant moves the order to "A ENVIAR" (paid, to ship)
-    and Tray notifies an update of the order."""
-    kit: Any = store.kit
-    if store.platform == "vtex":
-        stamps = ("2026-01-05T12:10:00Z", "2026-01-05T12:10:01Z")
-        body = hook_body(kit.config, platform_id, "payment-approved", "payment-pending", *stamps)
-        return InboundRequest("POST", hook_headers({"headers": {SECRET_HEADER: HOOK_SECRET}}), body)
-
-    async def move_to_ship() -> None:
-        status = kit.state.status_named("A ENVIAR")
-        client = store.client()
-        try:
-            body = {"Order": {"status_id": status["id"]}}
-            await client.session.call("PUT", f"/orders/{platform_id}", json=body)
-        finally:
-            await client.aclose()
-
-    store.run(move_to_ship)
-    return order_notice(store, platform_id)
-
-
-@pytest.mark.parametrize("platform", ["tray", "vtex"])
-def test_a_payment_on_the_platform_confirms_the_erp_order(matrix: Matrix, platform: str) -> None:
-    store, integration_id = matrix.manual[platform], f"pay-{platform}"
-    create_platform_integration(
-        matrix.worker,
-        store,
-        integration_id,
-        automations={
-            "order_import": {"enabled": True},
-            "order_platform_updates": {"enabled": True},
-        },
-        settings={"erp_order_status": -1},  # new ERP orders wait for their payment
-    )
-    address = store.notification_address(matrix.worker, integration_id)
-    platform_id = store.place_order()
-    notify_order(address, order_notice(store, platform_id))
-    created = wait_until(lambda: matrix.erp_orders(platform_id), 60, "the order in the ERP")
-    assert [o["situacao"] for o in created] == [-1], created
-
-    notify_order(address, paid_on_the_platform(store, platform_id))
-
-    wait_until(
-        lambda: [o["situacao"] for o in matrix.erp_orders(platform_id)] == [0],
-        60,
-        f"the {platform} payment confirming the one ERP order",
-    )
