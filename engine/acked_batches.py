@@ -27,7 +27,7 @@ from faust.types import EventT, StreamT, TopicT
 
 log = logging.getLogger(__name__)
 
-BATCH_MAX = 200
+BATCH_MAX = 1000
 """Events taken at most per batch: one wait for Kafka's acknowledgements per batch."""
 BATCH_WITHIN = 0.01
 """Seconds a batch waits to fill before it is worked anyway (the latency added at low rates)."""
