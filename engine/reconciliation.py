@@ -134,27 +134,36 @@ async def _reconcile_orders(
         for order in placed_since(page.records, floor):
             recent[order.platform_order_id] = order
     report.orders_checked = len(recent)
-    in_erp = await _erp_orders_since(engine, floor)
+    in_erp = await _erp_orders_since(engine, integration, floor)
     missing = []
     for order in missing_orders(recent.values(), in_erp):
         if engine.views.links.by_platform_id(integration.id, "order", order.platform_order_id):
             continue
-        found = await engine.erp.find_order_by_platform_number(
+        found = await engine.erp.find_orders_by_platform_number(
             order.number, order.platform_order_id
         )
-        if found is None:
+        if all(_other_store(engine, integration, ref.id) for ref in found):
             missing.append(order)
     await emit_orders(engine, integration, missing)
     report.orders_missing = missing
 
 
-async def _erp_orders_since(engine: Engine, floor: datetime) -> set[tuple[str, str]]:
-    """(purchase-order number, origin id) of every ERP order dated since ``floor``."""
+async def _erp_orders_since(
+    engine: Engine, integration: Integration, floor: datetime
+) -> set[tuple[str, str]]:
+    """(purchase-order number, origin id) of every ERP order dated since ``floor``, but those
+    another integration links (another store's order of the same number and id)."""
     held: set[tuple[str, str]] = set()
     async for page in engine.erp.list_orders((floor - timedelta(days=1)).date()):
         for pedido in page:
+            if _other_store(engine, integration, str(pedido.get("id"))):
+                continue
             held.add((str(pedido.get("numeroDaOrdemDeCompra")), str(pedido.get("idPedidoOrigem"))))
     return held
+
+
+def _other_store(engine: Engine, integration: Integration, erp_id: str) -> bool:
+    return engine.views.links.linked_elsewhere(integration.id, "order", erp_id)
 
 
 async def _reconcile_stock(

@@ -143,10 +143,20 @@ class ErpClient:
     async def find_order_by_platform_number(
         self, numero: str, origin_id: str | None = None
     ) -> ErpOrderRef | None:
-        """The order whose purchase-order number (`numeroDaOrdemDeCompra`) is `numero`.
+        """The first order whose purchase-order number (`numeroDaOrdemDeCompra`) is `numero`
+        (and whose origin is `origin_id`, when given); see `find_orders_by_platform_number`."""
+        found = await self.find_orders_by_platform_number(numero, origin_id)
+        return found[0] if found else None
+
+    async def find_orders_by_platform_number(
+        self, numero: str, origin_id: str | None = None
+    ) -> list[ErpOrderRef]:
+        """Every order whose purchase-order number (`numeroDaOrdemDeCompra`) is `numero`.
 
         Two stores can both have an order "#1001": with `origin_id` (the platform's order id,
-        `idPedidoOrigem`) only the order of that origin matches.
+        `idPedidoOrigem`) only orders of that origin match. Two stores of one platform can even
+        share both (each Tray store's first order is 1000), so the caller tells them apart by
+        its links.
         """
         # Follows leovolpatto/EccosysApiClient (PedidosProxy.GetPedidoByNumeroOC): the filter
         # is a path segment, `GET /pedidos/numeroOC={n}`, answering a list that the client
@@ -154,15 +164,14 @@ class ErpClient:
         try:
             found = await self._wire.get_json(f"/pedidos/numeroOC={quote(numero, safe='')}")
         except NotFound:
-            return None
-        for pedido in found if isinstance(found, list) else []:
-            if (
-                isinstance(pedido, dict)
-                and str(pedido.get("numeroDaOrdemDeCompra")) == numero
-                and (origin_id is None or str(pedido.get("idPedidoOrigem")) == origin_id)
-            ):
-                return _order_ref(pedido)
-        return None
+            return []
+        return [
+            _order_ref(pedido)
+            for pedido in (found if isinstance(found, list) else [])
+            if isinstance(pedido, dict)
+            and str(pedido.get("numeroDaOrdemDeCompra")) == numero
+            and (origin_id is None or str(pedido.get("idPedidoOrigem")) == origin_id)
+        ]
 
     async def get_order(self, erp_id: str, *, lane: Lane = Lane.LIVE) -> PedidoJson:
         """One order by ERP id; NotFound when absent."""

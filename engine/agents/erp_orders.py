@@ -17,7 +17,7 @@ import logging
 import os
 import signal
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -159,7 +159,12 @@ async def _create_in_erp(
         return None
     try:
         ref, created = await call_with_retries(
-            lambda: place_order(engine.erp, order, pedido),
+            lambda: place_order(
+                engine.erp,
+                order,
+                pedido,
+                lambda erp_id: engine.views.links.linked_elsewhere(integration.id, "order", erp_id),
+            ),
             attempts=engine.settings.sink_max_attempts,
             base=engine.settings.sink_backoff_base,
             cap=engine.settings.sink_backoff_cap,
@@ -184,17 +189,25 @@ async def _create_in_erp(
     return ref
 
 
-async def place_order(erp: ErpClient, order: Order, pedido: PedidoJson) -> tuple[ErpOrderRef, bool]:
+async def place_order(
+    erp: ErpClient,
+    order: Order,
+    pedido: PedidoJson,
+    other_stores: Callable[[str], bool] = lambda erp_id: False,
+) -> tuple[ErpOrderRef, bool]:
     """Create the ERP order unless the ERP already has one with this platform number.
 
     Called again on every retry, so a create that timed out after the ERP stored the order
-    is found, not repeated. True with the ref when this call created it.
+    is found, not repeated. An order of the same number and id that ``other_stores`` says
+    belongs to another integration (two Tray stores both have an order 1000) is not this
+    one. True with the ref when this call created it.
     """
-    existing = await _timed(
-        "find_order", erp.find_order_by_platform_number(order.number, order.platform_order_id)
+    found = await _timed(
+        "find_order", erp.find_orders_by_platform_number(order.number, order.platform_order_id)
     )
-    if existing is not None:
-        return existing, False
+    for existing in found:
+        if not other_stores(existing.id):
+            return existing, False
     return await _timed("create_order", erp.create_order(pedido)), True
 
 

@@ -2,8 +2,8 @@
 platforms whose notifications are thin (the order is read back): Tray and VTEX.
 
 A module of its own, so its ERP holds no other store's orders: the sandboxes number their
-orders alike (each Tray store's first order is 1000), and the ERP-orders sink finds an order
-by its platform number and id, whatever the store (see the report of this session)."""
+orders alike (each Tray store's first order is 1000); test_two_stores.py shows two such
+stores' orders kept apart."""
 
 from __future__ import annotations
 
