@@ -144,8 +144,9 @@ class ShopifyClient:
         await self.api.send("DELETE", f"/webhooks/{webhook_id}.json")
 
     async def stock_levels(self, location: str = "default") -> dict[str, Decimal]:
-        """SKU -> the quantity the shop shows (all locations), for reconciliation."""
-        return await stock_shown(self.api)
+        """SKU -> the quantity the shop shows, for reconciliation: at ``location`` when the
+        stock flow writes to one (Configurações ``location_id``), else over all locations."""
+        return await stock_shown(self.api, None if location == "default" else location)
 
     async def subscribe_notifications(self, address: str) -> int:
         """Subscribe ``address`` to every topic Ponte acts on, once; how many were created."""

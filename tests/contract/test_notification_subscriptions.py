@@ -68,3 +68,23 @@ async def test_the_stock_a_store_shows_is_read_per_sku(running: Any) -> None:
     shown = await client.stock_levels()
 
     assert {sku: shown[sku] for sku in expected} == expected
+
+
+@pytest.mark.parametrize("running", ["shopify"], indirect=True)
+async def test_shopify_shows_the_stock_at_the_location_ponte_writes_to(running: Any) -> None:
+    _, kit, client = running
+    [product_id] = await kit.seed(Entity.PRODUCT, 1)
+    product = await client.get_by_code(Entity.PRODUCT, product_id)
+    expected = {variant.sku: Decimal(7 + n) for n, variant in enumerate(product.variants)}
+    for sku, quantity in expected.items():
+        now = datetime.now(UTC)
+        await client.set_stock(
+            StockLevel(sku=sku, warehouse="1", quantity=quantity, measured_at=now)
+        )
+    [location] = (await client.api.json("GET", "/locations.json"))["locations"]
+
+    at_location = await client.stock_levels(str(location["id"]))
+    elsewhere = await client.stock_levels("999999")
+
+    assert {sku: at_location[sku] for sku in expected} == expected
+    assert all(elsewhere[sku] == 0 for sku in expected)
