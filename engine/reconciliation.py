@@ -35,6 +35,7 @@ from engine.context import Engine
 from engine.erp_changes import erp_envelope
 from engine.order_placed import emit_orders, import_floor, placed_since
 from engine.outbound import StockBook, listed_quantity, record_level, stock_location
+from schemas.automation import Automation
 from schemas.codec import encode
 from schemas.events import StockChanged
 from schemas.integration import Integration, IntegrationSettings
@@ -146,6 +147,10 @@ async def _reconcile_orders(
             missing.append(order)
     await emit_orders(engine, integration, missing)
     report.orders_missing = missing
+    if missing and not integration.automations.is_on(Automation.ORDER_IMPORT):
+        report.notes.append(
+            "order import is off: the missing orders are held until it is turned on"
+        )
 
 
 async def _erp_orders_since(
