@@ -17,6 +17,13 @@ deleted the first records, and a base of 0 would then refuse every commit foreve
 commit is remembered (``refused_since``); engine.liveness seeks such a partition back to its
 base (or restarts the worker), and the records are processed.
 
+Such holes also open at a worker's start on a backlog (tests/integration/test_backlog.py, the
+catch-up benchmark): Faust's seek to the committed offsets races a batch fetched before it, the
+batch moves the partition's read offset past the records the seek is for, and Faust drops them
+as already read. engine.liveness fetches a refused partition again from its base at once
+(``refetch``); ``ReadOffsets`` holds the read offset there until that record comes, and
+engine.flow_control does not hand over twice what was handed over before the seek.
+
 The transport also brings engine.flow_control's conductor, whose stream buffers never block the
 worker's one fetcher.
 """
@@ -24,6 +31,7 @@ worker's one fetcher.
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 from collections.abc import Collection
 from typing import Any, ClassVar
 
@@ -48,16 +56,46 @@ def starts_at_base(acked: Collection[int], base: int) -> bool:
     return bool(acked) and min(acked) <= base
 
 
+class ReadOffsets(defaultdict[TP, int | None]):
+    """Faust's ``_read_offset`` (the last offset handed to the conductor, per partition; lower
+    offsets are dropped as already read), held at the offset a partition is being fetched
+    again from until that record comes: a batch fetched before the seek, still being handed
+    over, would otherwise move it past the records the seek is for, and they would be dropped."""
+
+    def __init__(self, refetching: dict[TP, int]) -> None:
+        super().__init__(lambda: None)
+        self.refetching = refetching
+
+    def __getitem__(self, tp: TP) -> int | None:
+        if tp in self.refetching:
+            return self.refetching[tp]
+        return super().__getitem__(tp)
+
+    def __setitem__(self, tp: TP, offset: int | None) -> None:
+        if tp not in self.refetching:
+            super().__setitem__(tp, offset)
+
+
 class GuardedConsumer(aiokafka_driver.Consumer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.refetching: dict[TP, int] = {}  # partitions sought back, to the offset expected
+        self._read_offset = ReadOffsets(self.refetching)
         self.log_starts: dict[TP, int] = {}  # partitions never committed: their log start
         self.refused_since: dict[TP, float] = {}  # partitions whose commit was refused, since
+        self.delivered_again: dict[TP, tuple[int, int]] = {}  # see engine.flow_control
+
+    async def refetch(self, tp: TP, offset: int) -> None:
+        """Fetch ``tp`` again from ``offset``; what was fetched before is not handed over."""
+        self.refetching[tp] = offset
+        await self._seek(tp, offset)
 
     async def on_partitions_revoked(self, revoked: set[TP]) -> None:
         for tp in revoked:
             self.log_starts.pop(tp, None)
             self.refused_since.pop(tp, None)
+            self.delivered_again.pop(tp, None)
+            self.refetching.pop(tp, None)
         await super().on_partitions_revoked(revoked)
 
     def _new_offset(self, tp: TP) -> int | None:

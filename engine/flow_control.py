@@ -19,7 +19,9 @@ pressure-drop callback already, so Faust never pauses it again and the buffer gr
 ``BufferHandler`` replaces the conductor's per-partition handler. It checks the buffer on every
 put: under pressure, the partition is paused (again, idempotently) with its resume callback
 registered, and the record is added without waiting. Nothing is dropped, nothing is re-read,
-and the overshoot is bounded by one fetch per partition.
+and the overshoot is bounded by one fetch per partition. A record fetched again after a seek back
+(engine.liveness refetches the hole the commit guard found) is not handed over a second time
+if it was before the seek (``delivered_again``: the range handed over after the hole).
 """
 
 from __future__ import annotations
@@ -43,6 +45,11 @@ class BufferHandler:
         self._wait_until_producer_ebb = app.producer.buffer.wait_until_ebb
         self._on_topic_buffer_full = app.sensors.on_topic_buffer_full
         self._consumer = app.consumer
+        # partitions fetched again from an offset, and what was handed over before (liveness)
+        self._refetching: dict[TP, int] = getattr(app.consumer, "refetching", {})
+        self._delivered_again: dict[TP, tuple[int, int]] = getattr(
+            app.consumer, "delivered_again", {}
+        )
 
     async def __call__(self, message: Message) -> None:
         await self._acquire_flow_control()
@@ -50,6 +57,17 @@ class BufferHandler:
         channels = self.channels
         if not channels:
             return
+        refetching = self._refetching.get(self.tp)
+        if refetching is not None:
+            if message.offset != refetching:
+                return  # fetched before the seek back: it comes again
+            del self._refetching[self.tp]
+        again = self._delivered_again.get(self.tp)
+        if again is not None:
+            if message.offset > again[1]:
+                self._delivered_again.pop(self.tp, None)
+            elif message.offset >= again[0]:
+                return  # handed over before the seek back: that copy is (being) processed
         message.incref(len(channels))
         delivered: set[Any] = set()
         event: EventT[Any] | None = None

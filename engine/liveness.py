@@ -20,6 +20,8 @@ events within the bound.
                       fetched but never handed over) is sought back to its committed offset;
                       once a stall has lasted ``RECOVER_FACTOR`` times the bound (a hung agent,
                       or a seek that did not help), the worker exits (70)
+    holes             a partition whose commit the guard refused (records after ones never
+                      handed over were processed) is fetched again from its base at once
     loop watchdog     a thread that exits the worker when the event loop itself stops turning
                       (a blocking call), which no timer could notice
 
@@ -220,6 +222,7 @@ class Liveness:
         self.heartbeat = time.monotonic()
         self._clocks: Clocks = {}
         self._sought: dict[TP, int] = {}
+        self._holes: dict[TP, tuple[int, float]] = {}
         self._watchdog: threading.Thread | None = None
 
     def watch(self) -> None:
@@ -244,8 +247,9 @@ class Liveness:
         log_starts = await self._log_starts(watched, ends, committed)
         for tp in resume_drained(consumer, app.topics):
             log.warning("liveness: %s resumed (its stream buffer drained)", tp)
-            LIVENESS_RECOVERIES.labels(agent=tp.topic, action="resume_fetch").inc()
+            LIVENESS_RECOVERIES.labels(agent=self._agent_of(tp), action="resume_fetch").inc()
         self.stalls = self._measure(watched, ends, committed, log_starts, time.monotonic())
+        await self._refetch_holes(watched, committed, log_starts)
         for stall in self.stalls:
             if stall.idle_seconds >= self.bound * RECOVER_FACTOR:
                 exit_stalled(f"agent {stall.agent} stalled: {stall.as_json()}")
@@ -294,6 +298,35 @@ class Liveness:
             ),
         )
 
+    async def _refetch_holes(
+        self, watched: list[TP], committed: Mapping[TP, int | None], log_starts: Mapping[TP, int]
+    ) -> None:
+        """Seek a partition whose commit the guard refused back to its base at once: its agent
+        processed records after ones it never got (Faust dropped them: a seek racing a batch
+        already fetched, as at a worker's start on a backlog), so they will not come otherwise.
+        The records handed over after the hole are not handed over again (engine.flow_control)."""
+        refused: Mapping[TP, float] = getattr(self.engine.app.consumer, "refused_since", {})
+        now = time.monotonic()
+        for tp in watched:
+            if tp not in refused:
+                continue
+            base = commit_base(committed.get(tp), log_starts.get(tp))
+            sought = self._holes.get(tp)
+            if sought is not None and sought[0] == base and now - sought[1] < self.bound / 2:
+                continue
+            self._holes[tp] = (base, now)
+            log.warning("liveness: %s refetched from %d (records never handed over)", tp, base)
+            consumer: Any = self.engine.app.consumer  # Faust's private offsets bookkeeping
+            acked = consumer._acked.get(tp) or ()
+            read = consumer._read_offset.get(tp)
+            if acked and read is not None:  # handed over from the hole's end on: not again
+                getattr(consumer, "delivered_again", {})[tp] = (min(acked), read)
+            await consumer.refetch(tp, base)
+            LIVENESS_RECOVERIES.labels(agent=self._agent_of(tp), action="refetch_hole").inc()
+
+    def _agent_of(self, tp: TP) -> str:
+        return next((name for name, p in self.agents.items() if tp.topic in p.topics), "other")
+
     def _holds_event(self, stall: Stall) -> bool:
         """True if the agent is inside an event of a stalled partition (hung: only a restart
         frees it); else the stalled records were fetched but never handed to it."""
@@ -309,7 +342,8 @@ class Liveness:
                 continue
             self._sought[p.tp] = p.next_offset
             log.warning("liveness: %s %s fetched again from %d", stall.agent, p.tp, p.next_offset)
-            await self.engine.app.consumer.seek(p.tp, p.next_offset)
+            consumer: Any = self.engine.app.consumer
+            await consumer.refetch(p.tp, p.next_offset)
             LIVENESS_RECOVERIES.labels(agent=stall.agent, action="fetch_again").inc()
 
     async def _end_offsets(self, watched: list[TP]) -> Mapping[TP, int | None]:

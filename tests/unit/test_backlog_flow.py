@@ -9,7 +9,7 @@ from typing import Any
 from faust.types import TP
 from mode.utils.queues import FlowControlEvent, ThrowableQueue
 
-from engine.commit_guard import commit_base, starts_at_base
+from engine.commit_guard import ReadOffsets, commit_base, starts_at_base
 from engine.flow_control import BufferHandler
 from engine.liveness import AgentProgress, PartitionLag, Waiting, stall_of
 
@@ -114,3 +114,16 @@ def test_a_full_buffer_takes_the_record_without_waiting_and_pauses_its_partition
     assert size == 0
     assert paused_again == set()  # paused again though its resume callback was pending
     assert active == {A}  # resumed once the buffer drained
+
+
+def test_a_partition_fetched_again_keeps_its_read_offset_until_the_record_comes() -> None:
+    refetching: dict[TP, int] = {}
+    read = ReadOffsets(refetching)
+    read[A] = 300
+    refetching[A] = 73  # sought back to 73 while a batch fetched before is handed over
+
+    read[A] = 301  # Faust records the batch's next record as read: ignored
+    assert read[A] == 73 and read[B] is None  # so 73 and after are not dropped as read
+    del refetching[A]  # 73 came (engine.flow_control)
+    read[A] = 73
+    assert read[A] == 73
