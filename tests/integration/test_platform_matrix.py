@@ -8,7 +8,7 @@ cannot, by its API or its capability table, and the engine says so; -: no such t
 |------------------------------------------|---------|-----------|------|------|
 | order import by webhook                  | x (1)   | x (2)     | x (2)| x (2)|
 | order import by polling                  | x (3)   | x (3)     | x (3)| x (3)|
-| payment -> ERP                           | x (2)   | - (12)    | x (13)| x (13)|
+| payment -> ERP                           | x (2)   | x (12)    | x (12)| x (12)|
 | cancellation -> ERP                      | x (2)   | x (2)     | x (2)| x (2)|
 | status/NF-e/tracking/cancel -> platform  | x (4)   | x (4)     | x (4)| x (4)|
 | product export                           | x (4)   | x (4)     | x (4)| x (4, 5) |
@@ -37,9 +37,8 @@ stock written to and reconciled in the warehouse the integration's Configuraçõ
 (8) Tray's notifications are declared not registrable by API (test_schedules.py checks the
 switch says so); (9) this module; (10) Nuvemshop keeps no brand register (the brand is a product
 field; the connector declares the sentence the merchant reads); (11) test_catalog_export.py (the
-N/A cells end the job at once with the sentence the merchant reads); (12) the Nuvemshop sandbox
-has no way to turn a pending order paid (Nuvemshop's API has none either): not tested yet;
-(13) test_platform_payments.py.
+N/A cells end the job at once with the sentence the merchant reads); (12) test_platform_payments.py (Nuvemshop: the sandbox's
+gateway control confirms the payment and the store delivers order/paid itself).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Vendas: a payment made on the platform confirms the ERP order that awaits it, on the
-platforms whose notifications are thin (the order is read back): Tray and VTEX.
+platforms whose notifications are thin (the order is read back): Nuvemshop, Tray and VTEX.
 
 A module of its own, so its ERP holds no other store's orders: the sandboxes number their
 orders alike (each Tray store's first order is 1000); test_two_stores.py shows two such
@@ -24,7 +24,7 @@ from tests.platforms import PlatformSandbox, create_platform_integration
 pytestmark = pytest.mark.broker
 
 
-@pytest.fixture(params=["tray", "vtex"])
+@pytest.fixture(params=["nuvemshop", "tray", "vtex"])
 def store(request: pytest.FixtureRequest, stack: Stack) -> Iterator[PlatformSandbox]:
     sandbox = PlatformSandbox(request.param, stack.workdir / f"pay-{request.param}").start()
     try:
@@ -46,11 +46,27 @@ def order_notice(store: PlatformSandbox, platform_id: str) -> InboundRequest:
     return inbound
 
 
-def paid_on_the_platform(store: PlatformSandbox, platform_id: str) -> InboundRequest:
+def awaiting_payment(store: PlatformSandbox, platform_id: str, address: str) -> None:
+    """Nuvemshop: the order waits for its gateway (the sandbox seeds paid orders), and the
+    worker is subscribed to ``order/paid`` so that the store itself notifies the payment."""
+    if store.platform != "nuvemshop":
+        return
+    kit: Any = store.kit
+    order_path = f"/_sandbox/orders/{platform_id}/payment"
+    store.run(lambda: kit.api_control("POST", order_path, {"payment_status": "pending"}))
+    store.run(lambda: kit.api("POST", "/webhooks", {"event": "order/paid", "url": address}))
+
+
+def paid_on_the_platform(store: PlatformSandbox, platform_id: str) -> InboundRequest | None:
     """The payment approved on the platform, and what it then sends: VTEX's hook in the
     payment-approved state; on Tray the merchant moves the order to "A ENVIAR" (paid, to ship)
-    and Tray notifies an update of the order."""
+    and Tray notifies an update of the order; Nuvemshop's gateway confirms and the store
+    delivers ``order/paid`` itself (None: nothing for the test to send)."""
     kit: Any = store.kit
+    if store.platform == "nuvemshop":
+        order_path = f"/_sandbox/orders/{platform_id}/payment"
+        store.run(lambda: kit.api_control("POST", order_path, {"payment_status": "paid"}))
+        return None
     if store.platform == "vtex":
         stamps = ("2026-01-05T12:10:00Z", "2026-01-05T12:10:01Z")
         body = hook_body(kit.config, platform_id, "payment-approved", "payment-pending", *stamps)
@@ -85,11 +101,13 @@ def test_a_payment_on_the_platform_confirms_the_erp_order(
     )
     address = store.notification_address(worker, integration_id)
     platform_id = store.place_order()
+    awaiting_payment(store, platform_id, address)
     notify_order(address, order_notice(store, platform_id))
     created = wait_until(lambda: erp_orders(stack, platform_id), 60, "the order in the ERP")
     assert [o["situacao"] for o in created] == [-1], created
 
-    notify_order(address, paid_on_the_platform(store, platform_id))
+    if (paid := paid_on_the_platform(store, platform_id)) is not None:
+        notify_order(address, paid)
 
     wait_until(
         lambda: [o["situacao"] for o in erp_orders(stack, platform_id)] == [0],

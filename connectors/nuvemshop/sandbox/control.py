@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from connectors.nuvemshop.sandbox.state import answer, state_of
+from connectors.nuvemshop.sandbox.orders import PAYMENT_EVENTS
+from connectors.nuvemshop.sandbox.state import answer, field_errors, not_found, state_of
+from connectors.nuvemshop.sandbox.store import now_text
 
 
 async def health(request: web.Request) -> web.Response:
@@ -51,7 +53,29 @@ async def delay(request: web.Request) -> web.Response:
     return answer({"ok": True})
 
 
+async def payment(request: web.Request) -> web.Response:
+    """The payment gateway's answer for an order (Nuvemshop moves `payment_status` when the
+    gateway confirms, voids or leaves it pending; no API call does it): the order changes and
+    the matching `order/paid|pending|voided` event is sent to its subscribers."""
+    body = await request.json()
+    status = body.get("payment_status") if isinstance(body, dict) else None
+    if status not in PAYMENT_EVENTS:
+        return field_errors({"payment_status": [f"must be one of {sorted(PAYMENT_EVENTS)}"]})
+    state = state_of(request)
+    order = state.records.get("order", int(request.match_info["id"]))
+    if order is None:
+        return not_found()
+    stamp = now_text()
+    order |= {"payment_status": status, "updated_at": stamp}
+    if status == "paid":
+        order["paid_at"] = stamp
+    state.records.save("order", order)
+    state.outbox.notify(PAYMENT_EVENTS[status], order["id"])
+    return answer(order)
+
+
 def add_control_routes(app: web.Application) -> None:
+    app.router.add_post(r"/_sandbox/orders/{id:\d+}/payment", payment)
     app.router.add_get("/_sandbox/health", health)
     app.router.add_get("/_sandbox/deliveries", deliveries)
     app.router.add_post("/_sandbox/rate-limit", force_rate_limit)
