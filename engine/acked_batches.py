@@ -25,6 +25,8 @@ from typing import Any, cast
 from faust import Stream
 from faust.types import EventT, StreamT, TopicT
 
+from engine.state.history import history_acknowledged
+
 log = logging.getLogger(__name__)
 
 BATCH_MAX = 1000
@@ -95,5 +97,6 @@ async def work_in_batches(
         for event in batch:
             await work(event, outputs)
         await outputs.acknowledged()
+        await history_acknowledged()  # the batch's history entries (held, skipped) too
         for event in batch:
             await stream.ack(event)

@@ -17,6 +17,7 @@ from engine.context import Engine
 from engine.dead_letters import send_to_dead_letter
 from engine.gate import Verdict, hold_event, verdict
 from engine.metrics import EVENTS_PROCESSED
+from engine.state.history import history_acknowledged
 from schemas.automation import Automation
 from schemas.codec import decode
 from schemas.envelope import EventEnvelope, SourceSystem
@@ -31,6 +32,7 @@ def wire_erp_catalog(engine: Engine) -> None:
         await views_caught_up(engine, AGENT)  # the links tell an echo from a new record
         async for event in stream.events():
             await sink_one(engine, event)
+            await history_acknowledged()  # stored before the event's offset is committed
 
 
 async def sink_one(engine: Engine, event: EventT[bytes]) -> None:

@@ -37,6 +37,7 @@ from engine.jobs.progress import (
 from engine.jobs.sources import answer_at_once, first_checkpoint, pages_of, wanted
 from engine.jobs.steps import run_page
 from engine.retry import backoff_delay
+from engine.state.history import history_acknowledged
 from engine.state.jobs import save_job
 from schemas.codec import decode, encode
 from schemas.integration import Integration, IntegrationStatus
@@ -145,6 +146,7 @@ class JobRunner:
         self._source_failures.pop(job.id, None)
         records = [record for record in page.records if wanted(job.request, record)]
         outcome = await run_page(self.engine, integration, job, records)
+        await history_acknowledged()  # the page's history is stored before its checkpoint
         moved = after_page(checkpoint, page.cursor)
         job = page_done(job, outcome, moved, _now())
         reading.at = moved.pages
