@@ -151,3 +151,12 @@ def test_every_field_a_form_shows_has_a_pt_br_label() -> None:
     for model in models:
         unlabelled = set(model.model_fields) - set(FIELDS) - shown_apart
         assert not unlabelled, f"{model.__name__}: no pt-BR label for {sorted(unlabelled)}"
+
+
+def test_times_are_shown_in_brasilia_time() -> None:
+    from datetime import UTC, datetime
+
+    from engine.web.ui.versions import shown_time
+
+    assert shown_time(datetime(2026, 1, 15, 1, 30, tzinfo=UTC)) == "14/01/2026 22:30 (Brasília)"
+    assert shown_time(None) == "—"

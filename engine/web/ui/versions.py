@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import orjson
 
@@ -29,8 +30,12 @@ LONGEST_VALUE = 400
 KNOWN_AUTOMATIONS = frozenset(a.value for a in Automation)
 
 
+BRASILIA = ZoneInfo("America/Sao_Paulo")
+
+
 def shown_time(at: datetime | None) -> str:
-    return "—" if at is None else at.strftime("%d/%m/%Y %H:%M UTC")
+    """A moment as the merchant reads it: Brasília time."""
+    return "—" if at is None else at.astimezone(BRASILIA).strftime("%d/%m/%Y %H:%M (Brasília)")
 
 
 def path_label(path: str) -> str:

@@ -446,7 +446,7 @@ const STEPS = {
   parked: "com erro", resolved: "resolvido", ignored: "ignorado", retried: "reenviado", linked: "vinculado",
 };
 
-const when = (at) => new Date(at).toLocaleString("pt-BR", { timeZone: "UTC" }) + " UTC";
+const when = (at) => new Date(at).toLocaleString("pt-BR", { timeZone: "America/Sao_Paulo" }) + " (Brasília)";
 
 async function searchHistory(form) {
   const result = form.parentElement.querySelector(".result");
