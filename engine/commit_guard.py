@@ -22,7 +22,10 @@ catch-up benchmark): Faust's seek to the committed offsets races a batch fetched
 batch moves the partition's read offset past the records the seek is for, and Faust drops them
 as already read. engine.liveness fetches a refused partition again from its base at once
 (``refetch``); ``ReadOffsets`` holds the read offset there until that record comes, and
-engine.flow_control does not hand over twice what was handed over before the seek.
+engine.flow_control does not hand over twice what was handed over before the seek. The race
+itself is closed at its source: ``GuardedConsumer.perform_seek`` holds the stream partitions
+back until the seek is done and seeks never-committed ones to their log start (refetch stays as
+the safety net).
 
 The transport also brings engine.flow_control's conductor, whose stream buffers never block the
 worker's one fetcher.
@@ -30,9 +33,10 @@ worker's one fetcher.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from typing import Any, ClassVar
 
 import faust
@@ -41,6 +45,8 @@ from faust.transport.drivers import aiokafka as aiokafka_driver
 from faust.types import TP
 
 from engine.flow_control import BufferedConductor
+
+log = logging.getLogger(__name__)
 
 
 def commit_base(committed: int | None, log_start: int | None) -> int:
@@ -84,6 +90,63 @@ class GuardedConsumer(aiokafka_driver.Consumer):
         self.log_starts: dict[TP, int] = {}  # partitions never committed: their log start
         self.refused_since: dict[TP, float] = {}  # partitions whose commit was refused, since
         self.delivered_again: dict[TP, tuple[int, int]] = {}  # see engine.flow_control
+        self._seek_pending = False  # assigned, not yet sought to the committed offsets
+        self._held_back: set[TP] = set()  # stream partitions resumed before that seek
+
+    async def on_partitions_assigned(self, assigned: set[TP], generation_id: int = 0) -> None:
+        self._seek_pending = True  # stream partitions wait for perform_seek (see there)
+        self._held_back.clear()
+        await super().on_partitions_assigned(assigned, generation_id)
+
+    def resume_partitions(self, tps: Iterable[TP]) -> None:
+        """Resume fetching ``tps``; a stream partition waits until the seek to its committed
+        offset is done (changelog partitions are resumed for table recovery at once)."""
+        tps = set(tps)
+        if self._seek_pending:
+            held = {tp for tp in tps if not self._is_changelog_tp(tp)}
+            self._held_back |= held
+            tps -= held
+        super().resume_partitions(tps)
+
+    async def perform_seek(self) -> None:
+        """Seek every partition to its committed offset, and a never-committed one to its log
+        start, before any of its records is handed over (``resume_partitions`` holds the stream
+        partitions back until then).
+
+        When tables restore a changelog at a worker's start, Faust's fetcher already runs, and
+        Faust resumes the stream partitions just before this seek: records fetched from wherever
+        the fetch position stood were handed to the agents while the seek was under way, then
+        the seek reset the read offsets, and moved only partitions with a committed offset. A
+        never-committed partition kept the position that early fetch had reached: seen with
+        1,500 deliveries preloaded (tests/integration/test_batched_flows.py, 1 run in 4-5), all
+        of them were fetched and handed over before "Worker ready", none was ever worked or
+        acked, every fetch position stood at its partition's end, and the worker sat idle with
+        the whole backlog as lag; with a longer backlog, the records before the early fetch's
+        end became holes that stopped every commit until liveness fetched them again."""
+        try:
+            await super().perform_seek()
+            never = [
+                tp
+                for tp in self.assignment()
+                if self._committed_offset.get(tp) is None and not self._is_changelog_tp(tp)
+            ]
+            if never:
+                try:
+                    starts = await self.earliest_offsets(*never)
+                except Exception as exc:  # the reset policy (earliest) applies instead
+                    log.warning("no log start offsets for %d partitions (%r)", len(never), exc)
+                    starts = {}
+                for tp in never:
+                    if tp not in starts:
+                        continue
+                    start = starts[tp] or 0
+                    self.log_starts[tp] = start
+                    self._read_offset[tp] = None
+                    await self._seek(tp, start)
+        finally:
+            self._seek_pending = False
+            held, self._held_back = self._held_back, set()
+            super().resume_partitions(held & self.assignment())
 
     async def refetch(self, tp: TP, offset: int) -> None:
         """Fetch ``tp`` again from ``offset``; what was fetched before is not handed over."""
