@@ -55,6 +55,9 @@ class ConnectorSpec:
     """Catalogue entities the platform keeps on each product instead of as records of their
     own (Shopify's vendor), each with the sentence an operator reads when asked to export
     them: they travel with the products."""
+    store_keys: tuple[str, ...] = ()
+    """The non-secret connection fields that name the store: two integrations equal on them
+    are the same store connected twice (one order there is one ERP order)."""
 
     def can(self, entity: Entity, operation: Operation) -> bool:
         return operation in self.capabilities.get(entity, frozenset())

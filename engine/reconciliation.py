@@ -35,6 +35,7 @@ from engine.context import Engine
 from engine.erp_changes import erp_envelope
 from engine.order_placed import emit_orders, import_floor, placed_since
 from engine.outbound import StockBook, listed_quantity, record_level, stock_location
+from engine.stores import another_stores_record
 from schemas.automation import Automation
 from schemas.codec import encode
 from schemas.events import StockChanged
@@ -168,7 +169,7 @@ async def _erp_orders_since(
 
 
 def _other_store(engine: Engine, integration: Integration, erp_id: str) -> bool:
-    return engine.views.links.linked_elsewhere(integration.id, "order", erp_id)
+    return another_stores_record(engine, integration, "order", erp_id)
 
 
 async def _reconcile_stock(

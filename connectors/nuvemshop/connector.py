@@ -16,6 +16,7 @@ from connectors.nuvemshop.webhooks import verify_nuvemshop_notification
 _READ = {Operation.READ, Operation.LIST_SINCE, Operation.GET_BY_CODE, Operation.WEBHOOK}
 
 NUVEMSHOP = ConnectorSpec(
+    store_keys=("store_id", "base_url"),
     name="nuvemshop",
     title="Nuvemshop",
     settings=NuvemshopSettings,

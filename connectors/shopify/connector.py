@@ -42,6 +42,7 @@ def _sandbox_kit() -> Any:
 
 
 SHOPIFY = ConnectorSpec(
+    store_keys=("shop_domain", "base_url"),
     name="shopify",
     title="Shopify",
     settings=ShopifySettings,

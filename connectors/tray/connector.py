@@ -18,6 +18,7 @@ def _sandbox_kit() -> Any:
 
 
 TRAY = ConnectorSpec(
+    store_keys=("api_address", "store_id"),
     name="tray",
     title="Tray",
     settings=TraySettings,

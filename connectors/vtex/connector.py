@@ -17,6 +17,7 @@ _R, _L, _G, _W, _H = (
 )
 
 VTEX = ConnectorSpec(
+    store_keys=("account", "environment", "base_url"),
     name="vtex",
     title="VTEX",
     settings=VtexSettings,

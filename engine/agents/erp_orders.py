@@ -46,6 +46,7 @@ from engine.metrics import END_TO_END, EVENTS_PROCESSED, RETRIES, SINK_CALLS, SI
 from engine.retry import call_with_retries
 from engine.state.history import history_acknowledged
 from engine.state.links import save_link
+from engine.stores import another_stores_record
 from schemas.automation import Automation
 from schemas.codec import decode
 from schemas.envelope import EventEnvelope
@@ -163,7 +164,7 @@ async def _create_in_erp(
                 engine.erp,
                 order,
                 pedido,
-                lambda erp_id: engine.views.links.linked_elsewhere(integration.id, "order", erp_id),
+                lambda erp_id: another_stores_record(engine, integration, "order", erp_id),
             ),
             attempts=engine.settings.sink_max_attempts,
             base=engine.settings.sink_backoff_base,

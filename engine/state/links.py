@@ -45,13 +45,13 @@ class LinksView(TopicView):
         stored = links and links.encoded.get(f"{integration_id}:{entity}:{erp_id}")
         return _link(stored) if stored else None
 
-    def linked_elsewhere(self, integration_id: str, entity: str, erp_id: str) -> bool:
-        """Whether another integration links this ERP record (two stores' alike orders)."""
-        return any(
-            f"{other}:{entity}:{erp_id}" in links.encoded
-            for other, links in self._integrations.items()
-            if other != integration_id
-        )
+    def linked_by(self, entity: str, erp_id: str) -> list[str]:
+        """The integrations that link this ERP record."""
+        return [
+            integration_id
+            for integration_id, links in self._integrations.items()
+            if f"{integration_id}:{entity}:{erp_id}" in links.encoded
+        ]
 
     def by_platform_id(self, integration_id: str, entity: str, platform_id: str) -> Link | None:
         prefix = f"{integration_id}:{entity}:"
