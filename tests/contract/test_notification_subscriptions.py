@@ -53,17 +53,21 @@ async def test_registering_twice_subscribes_once_and_removal_spares_other_addres
     assert await client.subscribe_notifications(OTHER) == topics - 1
 
 
+async def stocked_product(kit: Any, client: Any, *, first_quantity: int) -> dict[str, Decimal]:
+    """A seeded product whose variants were given stock through the client: SKU -> quantity."""
+    [product_id] = await kit.seed(Entity.PRODUCT, 1)
+    product = await client.get_by_code(Entity.PRODUCT, product_id)
+    given = {v.sku: Decimal(first_quantity + n) for n, v in enumerate(product.variants)}
+    for sku, quantity in given.items():
+        level = StockLevel(sku=sku, warehouse="1", quantity=quantity, measured_at=datetime.now(UTC))
+        await client.set_stock(level)
+    return given
+
+
 @pytest.mark.parametrize("running", ["shopify", "nuvemshop", "tray"], indirect=True)
 async def test_the_stock_a_store_shows_is_read_per_sku(running: Any) -> None:
     _, kit, client = running
-    [product_id] = await kit.seed(Entity.PRODUCT, 1)
-    product = await client.get_by_code(Entity.PRODUCT, product_id)
-    expected = {variant.sku: Decimal(3 + n) for n, variant in enumerate(product.variants)}
-    for sku, quantity in expected.items():
-        now = datetime.now(UTC)
-        await client.set_stock(
-            StockLevel(sku=sku, warehouse="1", quantity=quantity, measured_at=now)
-        )
+    expected = await stocked_product(kit, client, first_quantity=3)
 
     shown = await client.stock_levels()
 
@@ -73,14 +77,7 @@ async def test_the_stock_a_store_shows_is_read_per_sku(running: Any) -> None:
 @pytest.mark.parametrize("running", ["shopify"], indirect=True)
 async def test_shopify_shows_the_stock_at_the_location_ponte_writes_to(running: Any) -> None:
     _, kit, client = running
-    [product_id] = await kit.seed(Entity.PRODUCT, 1)
-    product = await client.get_by_code(Entity.PRODUCT, product_id)
-    expected = {variant.sku: Decimal(7 + n) for n, variant in enumerate(product.variants)}
-    for sku, quantity in expected.items():
-        now = datetime.now(UTC)
-        await client.set_stock(
-            StockLevel(sku=sku, warehouse="1", quantity=quantity, measured_at=now)
-        )
+    expected = await stocked_product(kit, client, first_quantity=7)
     [location] = (await client.api.json("GET", "/locations.json"))["locations"]
 
     at_location = await client.stock_levels(str(location["id"]))
