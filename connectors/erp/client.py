@@ -1,7 +1,7 @@
 """HTTP client for one Eccosys-style ERP tenant: orders here, the other resources beside it.
 
     ErpClient
-     ├── orders        create_order, find_order_by_platform_number, get_order, list_orders,
+     ├── orders        create_order, find_orders_by_platform_number, get_order, list_orders,
      │                 set_order_status, update_order (methods of the client itself)
      ├── .products     connectors.erp.products.ErpProducts (products, prices, change feeds)
      ├── .stock        connectors.erp.stock.ErpStock (balances per deposit, `es: "B"` only)
@@ -123,7 +123,7 @@ class ErpClient:
         """Create one sales order; the ERP's refusal raises Permanent with its message.
 
         A timeout raises Retryable although the order may have been created: callers look it
-        up with `find_order_by_platform_number` before creating again.
+        up with `find_orders_by_platform_number` before creating again.
         """
         response = await self._wire.send("POST", "/pedidos", body=[pedido])
         success = self._wire.write_result(response)
@@ -139,14 +139,6 @@ class ErpClient:
                 "idPedidoOrigem": pedido.get("idPedidoOrigem"),
             }
         )
-
-    async def find_order_by_platform_number(
-        self, numero: str, origin_id: str | None = None
-    ) -> ErpOrderRef | None:
-        """The first order whose purchase-order number (`numeroDaOrdemDeCompra`) is `numero`
-        (and whose origin is `origin_id`, when given); see `find_orders_by_platform_number`."""
-        found = await self.find_orders_by_platform_number(numero, origin_id)
-        return found[0] if found else None
 
     async def find_orders_by_platform_number(
         self, numero: str, origin_id: str | None = None

@@ -306,9 +306,9 @@ class ErpPlatformClient:
 
     async def _upsert_order(self, order: Order) -> str:
         """The sales order of a platform order, created once (found by its platform number)."""
-        found = await self.erp.find_order_by_platform_number(order.number, order.platform_order_id)
-        if found is not None:
-            return found.id
+        found = await self.erp.find_orders_by_platform_number(order.number, order.platform_order_id)
+        if found:
+            return found[0].id
         pedido = order_to_pedido(order, situacao=DEFAULT_SITUACAO[order.status])
         return (await self.erp.create_order(pedido)).id
 

@@ -104,7 +104,7 @@ async def test_created_order_is_found_by_platform_number_and_read_back_exactly(
     assert ref.numero_ordem_compra == "1001"
     assert ref.numero_pedido and ref.numero_pedido != ref.id
 
-    assert await erp.find_order_by_platform_number("1001") == ref
+    assert await erp.find_orders_by_platform_number("1001") == [ref]
     stored = await erp.get_order(ref.id)
 
     assert stored == sent | {
@@ -121,7 +121,7 @@ async def test_mapped_canonical_order_round_trips_through_the_erp(erp: ErpClient
     sent = order_to_pedido(canonical_order(), situacao=Situacao.EM_ABERTO)
     ref = await erp.create_order(sent)
 
-    assert await erp.find_order_by_platform_number("#1001") == ref
+    assert await erp.find_orders_by_platform_number("#1001") == [ref]
     stored = await erp.get_order(ref.id)
     assigned = {"id": ref.id, "numeroPedido": ref.numero_pedido, "_Ocorrencias": []}
     assert stored == sent | assigned | {"dataAlteracao": stored["dataAlteracao"]}
@@ -130,17 +130,17 @@ async def test_mapped_canonical_order_round_trips_through_the_erp(erp: ErpClient
 
 async def test_platform_number_lookup_matches_exactly(erp: ErpClient) -> None:
     await erp.create_order(pedido("2001"))
-    assert await erp.find_order_by_platform_number("200") is None
-    assert await erp.find_order_by_platform_number("#2001") is None
+    assert await erp.find_orders_by_platform_number("200") == []
+    assert await erp.find_orders_by_platform_number("#2001") == []
 
 
 async def test_two_stores_with_the_same_order_number_are_told_apart(erp: ErpClient) -> None:
     first = await erp.create_order(pedido("#1001", idPedidoOrigem="loja-a-1"))
     second = await erp.create_order(pedido("#1001", idPedidoOrigem="loja-b-1"))
 
-    assert (await erp.find_order_by_platform_number("#1001", "loja-a-1")) == first
-    assert (await erp.find_order_by_platform_number("#1001", "loja-b-1")) == second
-    assert await erp.find_order_by_platform_number("#1001", "loja-c-1") is None
+    assert (await erp.find_orders_by_platform_number("#1001", "loja-a-1")) == [first]
+    assert (await erp.find_orders_by_platform_number("#1001", "loja-b-1")) == [second]
+    assert await erp.find_orders_by_platform_number("#1001", "loja-c-1") == []
     assert second.origin_id == "loja-b-1"
 
 
@@ -157,7 +157,7 @@ async def test_refused_order_is_permanent_with_the_erp_message_and_nothing_store
     assert caught.value.status == 422
     assert "Nome do cliente" in caught.value.reason
     assert (await control(api_root, "GET", "/_sandbox/orders"))["count"] == 0
-    assert await erp.find_order_by_platform_number("3001") is None
+    assert await erp.find_orders_by_platform_number("3001") == []
 
 
 @pytest.mark.parametrize(
@@ -271,7 +271,7 @@ async def test_orders_survive_a_sandbox_restart(db_path: str) -> None:
         before = await client.get_order(ref.id)
     async with running_sandbox(config) as root, ErpClient(settings(root)) as client:
         assert await client.get_order(ref.id) == before
-        assert await client.find_order_by_platform_number("5001") == ref
+        assert await client.find_orders_by_platform_number("5001") == [ref]
         second = await client.create_order(pedido("5002"))
     assert int(second.id) > int(ref.id)
 
