@@ -57,6 +57,11 @@ from engine.metrics import AGENT_IDLE, AGENT_LAG, AGENT_STALLED, LIVENESS_RECOVE
 log = logging.getLogger(__name__)
 EXIT_STALLED = 70  # EX_SOFTWARE: a supervisor restarts the worker, the group reassigns meanwhile
 RECOVER_FACTOR = 1.5
+# How long the broker may take to answer an offsets request. Faust's consumer long-polls with
+# fetch_max_wait_ms=1500, and a ListOffsets request waits behind that fetch on the same
+# connection. A shorter wait fails every time the partitions are quiet, and each failure
+# restarts the stall clocks, so a hung agent with a short bound was never reported.
+BROKER_ANSWER_SECONDS = 5.0
 HANG_FAULT_PREFIX = "hang:"
 
 
@@ -217,6 +222,7 @@ class Liveness:
         self.engine = engine
         self.bound = engine.settings.stall_seconds
         self.check_seconds = max(1.0, min(5.0, self.bound / 4))
+        self.answer_seconds = max(self.check_seconds, BROKER_ANSWER_SECONDS)
         self.agents: dict[str, AgentProgress] = {}
         self.stalls: list[Stall] = []
         self.heartbeat = time.monotonic()
@@ -275,7 +281,7 @@ class Liveness:
         if ask:
             try:
                 earliest = await asyncio.wait_for(
-                    consumer.earliest_offsets(*ask), self.check_seconds
+                    consumer.earliest_offsets(*ask), self.answer_seconds
                 )
             except Exception as exc:  # a broker outage is not a stall: the next check retries
                 log.info("liveness: no log start offsets this time (%r)", exc)
@@ -352,7 +358,7 @@ class Liveness:
             return {}
         try:
             return await asyncio.wait_for(
-                self.engine.app.consumer.highwaters(*watched), self.check_seconds
+                self.engine.app.consumer.highwaters(*watched), self.answer_seconds
             )
         except Exception as exc:  # a broker outage is not a stall: the next check retries
             log.info("liveness: no end offsets this time (%r)", exc)
