@@ -7,8 +7,9 @@ Two engine sides, each a real process:
 - ``worker``: one worker that answers the webhooks and runs the flows in the same process, as
   a single-process deployment does (its integration has order_import on, so it translates what
   it stores and sends it to the ERP, unthrottled, see ``bench.suite_backlog.ERP_PACE``);
-- ``ingest``: an ingest process (``PONTE_FLOWS=false``) in front of that same worker, which
-  consumes what the ingest process stores: the webhook path without the flows' CPU.
+- ``ingest``: an ingest process (``PONTE_FLOWS=false``) on its own, in a namespace no worker
+  reads (its integration created through its own admin API): the webhook path alone, as the
+  bare handler is, with no flows taking the host's CPU while it is measured.
 
 Each side gets a warm-up, a closed loop (the most it takes, with the CPU time per request of
 the process that answers and of the worker behind it) and an open loop at a fixed rate (the
@@ -39,7 +40,7 @@ from bench.orders import Webhook, signed_webhooks
 from bench.suite_backlog import ERP_PACE
 from bench.suite_figures import share
 from bench.suite_load import closed_loop, open_loop_acks
-from tests.harness import Process, free_port, wait_until
+from tests.harness import Process, delete_namespace_topics, free_port, wait_until
 from topics.registry import DELIVERIES, ORDERS
 
 INTEGRATION_ID = "bench-ingest"
@@ -90,25 +91,20 @@ def measure_ingest(
         create_integrations(
             stack, worker, [{"id": INTEGRATION_ID, "automations": switches}], stack.shopify_url
         )
-        front = stack.start_worker("ingest-front", None, **ERP_PACE, PONTE_FLOWS="false")
+        alone = f"{stack.namespace}-alone"
+        front = stack.start_worker("ingest-front", None, PONTE_FLOWS="false", PONTE_NAMESPACE=alone)
+        create_integrations(stack, front, [{"id": INTEGRATION_ID}], stack.shopify_url)
         bare_topic = f"{stack.namespace}.bench.bare-ingest"
         asyncio.run(create_topic(bootstrap, bare_topic, 12))
         bare, bare_url = start_bare(bootstrap, bare_topic, stack.webhook_secret, stack.workdir)
         per_side = WARMUP + closed_requests + round(open_seconds * rate)
-        # Distinct orders per engine side: both feed the same worker, which drops duplicates.
-        hooks = signed_webhooks(2 * per_side, "I", stack.shop_domain, stack.webhook_secret)
+        hooks = signed_webhooks(per_side, "I", stack.shop_domain, stack.webhook_secret)
         path = f"/webhooks/shopify/{INTEGRATION_ID}"
         flows = {"flows": _pid(worker.process)}
         sides = [
-            Side("bare", bare_url + path, {"receiver": _pid(bare)}, hooks[:per_side], False),
-            Side("worker", worker.url + path, flows, hooks[:per_side], True),
-            Side(
-                "ingest",
-                front.url + path,
-                {"receiver": _pid(front.process)} | flows,
-                hooks[per_side:],
-                True,
-            ),
+            Side("bare", bare_url + path, {"receiver": _pid(bare)}, hooks, False),
+            Side("worker", worker.url + path, flows, hooks, True),
+            Side("ingest", front.url + path, {"receiver": _pid(front.process)}, hooks, False),
         ]
         orders = ORDERS.named(stack.namespace)
 
@@ -122,7 +118,10 @@ def measure_ingest(
             for phase in PHASES
             for side in ("worker", "ingest")
         )
-        stored = asyncio.run(topic_size(bootstrap, DELIVERIES.named(stack.namespace)))
+        stored = sum(
+            asyncio.run(topic_size(bootstrap, DELIVERIES.named(namespace)))
+            for namespace in (stack.namespace, alone)
+        )
         rejected = worker.metric("ponte_webhooks_rejected_total") + front.metric(
             "ponte_webhooks_rejected_total"
         )
@@ -130,6 +129,7 @@ def measure_ingest(
         if bare is not None:
             bare.stop()
         stack.stop()
+        delete_namespace_topics(bootstrap, f"{stack.namespace}-alone")
     return _figures(figures) | {
         "acknowledged": acknowledged,
         "stored": stored,
