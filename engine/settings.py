@@ -6,9 +6,19 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+STREAM_AGENTS = (
+    "translate-deliveries",
+    "erp-orders",
+    "erp-catalog",
+    "erp-fanout",
+    "platform-sink",
+    "job-runner",
+)
+"""The agents a worker can be limited to (PONTE_AGENTS); schedules and pollers run on the
+group's leader whatever it runs."""
 
 
 class KafkaSettings(BaseModel):
@@ -122,6 +132,35 @@ class EngineSettings(BaseModel):
             "to process, and stays out of their consumer group."
         ),
     )
+
+    agents: str = Field(
+        "all",
+        description=(
+            "The stream agents this worker runs: all, or some of "
+            + ", ".join(STREAM_AGENTS)
+            + " (comma-separated). Workers of one group may run different ones: a slow sink "
+            "gets workers of its own while translation scales apart. Every agent must run on "
+            "some worker of the group."
+        ),
+    )
+
+    @field_validator("agents")
+    @classmethod
+    def _known_agents(cls, value: str) -> str:
+        names = [name.strip() for name in value.split(",") if name.strip()]
+        if names == ["all"]:
+            return "all"
+        unknown = sorted(set(names) - set(STREAM_AGENTS))
+        if not names or unknown:
+            raise ValueError(
+                f"PONTE_AGENTS names {', '.join(unknown) or 'no agent'}; "
+                f"use all or some of {', '.join(STREAM_AGENTS)}"
+            )
+        return ",".join(name for name in STREAM_AGENTS if name in names)
+
+    def runs(self, agent: str) -> bool:
+        """True if this worker runs the stream agent ``agent``."""
+        return self.agents == "all" or agent in self.agents.split(",")
 
     @property
     def app_id(self) -> str:

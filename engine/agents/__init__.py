@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from engine.agents.deliveries import wire_deliveries
 from engine.agents.erp_catalog import wire_erp_catalog
 from engine.agents.erp_fanout import wire_erp_fanout
@@ -18,14 +20,20 @@ from engine.webhook_subscriptions import wire_webhook_subscriptions
 
 
 def wire_agents(engine: Engine) -> None:
-    wire_deliveries(engine)
-    wire_erp_orders(engine)
-    wire_erp_catalog(engine)
-    wire_job_runner(engine)
+    """The stream agents this worker runs (PONTE_AGENTS), then the timers every worker has."""
+    stream_agents: dict[str, Callable[[Engine], None]] = {
+        "translate-deliveries": wire_deliveries,
+        "erp-orders": wire_erp_orders,
+        "erp-catalog": wire_erp_catalog,
+        "job-runner": wire_job_runner,
+        "erp-fanout": wire_erp_fanout,
+        "platform-sink": wire_platform_sink,
+    }
+    for name, wire in stream_agents.items():
+        if engine.settings.runs(name):
+            wire(engine)
     wire_erp_poller(engine)
     wire_feed_poller(engine)
-    wire_erp_fanout(engine)
-    wire_platform_sink(engine)
     wire_schedules(engine)
     wire_webhook_subscriptions(engine)
     wire_freshness(engine)

@@ -143,3 +143,23 @@ def test_kafka_settings_need_no_secrets() -> None:
     assert KafkaSettings.from_env({}) == KafkaSettings(
         bootstrap_servers="127.0.0.1:9092", namespace="", replication_factor=1
     )
+
+
+def test_a_worker_runs_every_agent_unless_told() -> None:
+    settings = EngineSettings.from_env(dict(REQUIRED))
+    assert settings.agents == "all"
+    assert settings.runs("erp-orders") and settings.runs("translate-deliveries")
+
+
+def test_a_worker_can_be_limited_to_some_agents() -> None:
+    settings = EngineSettings.from_env(
+        dict(REQUIRED) | {"PONTE_AGENTS": " erp-orders , translate-deliveries"}
+    )
+    assert settings.agents == "translate-deliveries,erp-orders"
+    assert settings.runs("erp-orders") and not settings.runs("platform-sink")
+
+
+@pytest.mark.parametrize("agents", ["erp-order", "", "all,erp-orders"])
+def test_unknown_agents_are_refused_with_the_known_ones(agents: str) -> None:
+    with pytest.raises(ValidationError, match="use all or some of translate-deliveries"):
+        EngineSettings.from_env(dict(REQUIRED) | {"PONTE_AGENTS": agents})
