@@ -1,7 +1,9 @@
 """B1, B2 and the engine's order-import mapping flow on the same pre-loaded deliveries.
 
 The engine and B2 come from ``bench.flows``' order measurement (``measure_flow``): a real worker
-drains N Shopify ``orders/create`` deliveries into order.placed envelopes, then a bare aiokafka
+that runs the mapping agent only (``PONTE_AGENTS=translate-deliveries``: the ERP sink, which B2
+does not have, runs on other workers in such a deployment and is not measured here) drains N
+Shopify ``orders/create`` deliveries into order.placed envelopes, then a bare aiokafka
 loop does the same per-record work (orjson + pydantic decode, the engine's own Shopify mapping,
 encode) on the same topic. B1 is that bare loop with no work at all (consume -> produce the same
 bytes), run on the same topic before the namespace is deleted.
@@ -10,6 +12,7 @@ bytes), run on the same topic before the namespace is deleted.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,8 @@ from bench.flow_kafka import read_written
 from bench.flow_stats import exactly_once, throughput
 from bench.flows import new_stack, order_checks_cost, orders_flow
 from bench.suite_figures import share
+
+MAPPING_AGENT = "translate-deliveries"
 
 
 def pass_through(key: bytes | None, value: bytes) -> list[tuple[bytes, bytes]]:
@@ -40,7 +45,7 @@ def measure_mapping(
     """Engine, B2 and B1 figures, and the ratios the issue asks for."""
     stack = new_stack(bootstrap, workdir, "mapping")
     try:
-        flow = orders_flow()
+        flow = replace(orders_flow(), worker_env={"PONTE_AGENTS": MAPPING_AGENT})
         measured = measure_flow(stack, flow, records, timeout)
         source = flow.source.named(stack.namespace)
         sink = f"{stack.namespace}.bench.b1"
@@ -53,6 +58,7 @@ def measure_mapping(
     engine, b2 = measured["engine"], measured["baseline"]
     return {
         "what": "Shopify orders/create delivery -> order.placed envelope (translate-deliveries)",
+        "worker_agents": MAPPING_AGENT,
         "records": len(records),
         "b1_pass_through": b1,
         "b2_decode_map_encode": b2,
