@@ -22,6 +22,11 @@ events within the bound.
                       or a seek that did not help), the worker exits (70)
     holes             a partition whose commit the guard refused (records after ones never
                       handed over were processed) is fetched again from its base at once
+    starved           an idle agent (no event in hand, none finished for ``idle_seconds``)
+                      with a lagging partition that has nothing queued for it and is not
+                      paused: its records were never handed over (seen at a worker's start on
+                      a backlog); the partition is fetched again from its committed offset
+                      after ``idle_seconds`` (15 s) instead of the stall bound (120 s)
     loop watchdog     a thread that exits the worker when the event loop itself stops turning
                       (a blocking call), which no timer could notice
 
@@ -57,6 +62,7 @@ from engine.metrics import AGENT_IDLE, AGENT_LAG, AGENT_STALLED, LIVENESS_RECOVE
 log = logging.getLogger(__name__)
 EXIT_STALLED = 70  # EX_SOFTWARE: a supervisor restarts the worker, the group reassigns meanwhile
 RECOVER_FACTOR = 1.5
+IDLE_REFETCH_SECONDS = 15.0
 # How long the broker may take to answer an offsets request. Faust's consumer long-polls with
 # fetch_max_wait_ms=1500, and a ListOffsets request waits behind that fetch on the same
 # connection. A shorter wait fails every time the partitions are quiet, and each failure
@@ -187,6 +193,27 @@ def stall_of(
     return Stall(agent, max(now - clocks[p.tp][1] for p in stuck), tuple(stuck))
 
 
+def starved(
+    progress: AgentProgress,
+    lags: list[PartitionLag],
+    clocks: Clocks,
+    now: float,
+    idle_seconds: float,
+    waiting: Waiting,
+) -> list[PartitionLag]:
+    """The lagging partitions of an idle agent that nothing reached for ``idle_seconds``: no
+    event in hand, none finished, none queued for it, the partition not paused."""
+    if progress.in_hand is not None or progress.busy(now, idle_seconds):
+        return []
+    return [
+        p
+        for p in lags
+        if now - clocks[p.tp][1] >= idle_seconds
+        and p.tp not in waiting.queued
+        and p.tp not in waiting.paused
+    ]
+
+
 class ProgressSensor(Sensor):
     """Keeps each agent's AgentProgress from its stream's events (streams carry the agent name)."""
 
@@ -223,12 +250,14 @@ class Liveness:
         self.bound = engine.settings.stall_seconds
         self.check_seconds = max(1.0, min(5.0, self.bound / 4))
         self.answer_seconds = max(self.check_seconds, BROKER_ANSWER_SECONDS)
+        self.idle_seconds = min(self.bound, max(IDLE_REFETCH_SECONDS, self.check_seconds * 3))
         self.agents: dict[str, AgentProgress] = {}
         self.stalls: list[Stall] = []
         self.heartbeat = time.monotonic()
         self._clocks: Clocks = {}
         self._sought: dict[TP, int] = {}
         self._holes: dict[TP, tuple[int, float]] = {}
+        self._starved: dict[str, tuple[PartitionLag, ...]] = {}
         self._watchdog: threading.Thread | None = None
 
     def watch(self) -> None:
@@ -261,6 +290,8 @@ class Liveness:
                 exit_stalled(f"agent {stall.agent} stalled: {stall.as_json()}")
             if not self._holds_event(stall):
                 await self._fetch_again(stall)
+        for name, parts in self._starved.items():
+            await self._fetch_again(Stall(name, self.idle_seconds, parts), "fetch_idle")
 
     async def _log_starts(
         self, watched: list[TP], ends: Mapping[TP, int | None], committed: Mapping[TP, int | None]
@@ -339,7 +370,7 @@ class Liveness:
         in_hand = self.agents[stall.agent].in_hand
         return in_hand is not None and any(p.tp == in_hand[0] for p in stall.partitions)
 
-    async def _fetch_again(self, stall: Stall) -> None:
+    async def _fetch_again(self, stall: Stall, action: str = "fetch_again") -> None:
         """Seek each stalled partition back to its committed offset, once per stall: the
         consumer fetches the records again and hands them to the agent (those after the missing
         one a second time; the sinks dedupe them)."""
@@ -350,7 +381,7 @@ class Liveness:
             log.warning("liveness: %s %s fetched again from %d", stall.agent, p.tp, p.next_offset)
             consumer: Any = self.engine.app.consumer
             await consumer.refetch(p.tp, p.next_offset)
-            LIVENESS_RECOVERIES.labels(agent=stall.agent, action="fetch_again").inc()
+            LIVENESS_RECOVERIES.labels(agent=stall.agent, action=action).inc()
 
     async def _end_offsets(self, watched: list[TP]) -> Mapping[TP, int | None]:
         """The broker's end offsets; none (no lag counted) if it cannot say soon."""
@@ -380,7 +411,20 @@ class Liveness:
         self._clocks = advance_clocks(
             self._clocks, (lag for lags in every_lag.values() for lag in lags), now
         )
+        self._starved = {}
         for name, lags in every_lag.items():
+            quiet = [p.tp for p in lags if now - self._clocks[p.tp][1] >= self.idle_seconds]
+            if quiet:
+                found = starved(
+                    self.agents[name],
+                    lags,
+                    self._clocks,
+                    now,
+                    self.idle_seconds,
+                    self._waiting(name, quiet, now),
+                )
+                if found:
+                    self._starved[name] = tuple(found)
             unmoved = [p.tp for p in lags if now - self._clocks[p.tp][1] >= self.bound]
             waiting = self._waiting(name, unmoved, now) if unmoved else None
             stall = stall_of(name, lags, self._clocks, now, self.bound, waiting)

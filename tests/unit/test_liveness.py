@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from faust.types import TP
 
-from engine.liveness import AgentProgress, PartitionLag, advance_clocks, partition_lags, stall_of
+from engine.liveness import (
+    AgentProgress,
+    PartitionLag,
+    Waiting,
+    advance_clocks,
+    partition_lags,
+    stall_of,
+    starved,
+)
 
 ORDERS = "ns.orders"
 A, B, C, OTHER = TP(ORDERS, 0), TP(ORDERS, 1), TP(ORDERS, 2), TP("ns.deliveries", 0)
@@ -57,3 +65,33 @@ def test_the_event_in_hand_is_known_until_it_is_finished() -> None:
     agent.finished()
 
     assert agent.in_hand is None
+
+
+def waiting(queued: frozenset[TP] = frozenset(), paused: frozenset[TP] = frozenset()) -> Waiting:
+    return Waiting(busy=False, queued=queued, paused=paused, refused=frozenset())
+
+
+def test_an_idle_agent_whose_lagging_partition_gets_nothing_is_starved() -> None:
+    agent = progress()
+    agent.last_out = 80.0
+    lags = [PartitionLag(A, 10, 5), PartitionLag(B, 4, 1)]
+    clocks = {A: (10, 80.0), B: (4, 99.0)}
+
+    assert starved(agent, lags, clocks, now=100.0, idle_seconds=15, waiting=waiting()) == [
+        PartitionLag(A, 10, 5)
+    ]
+
+
+def test_records_queued_paused_in_hand_or_just_finished_are_not_starved() -> None:
+    agent = progress()
+    agent.last_out = 80.0
+    lags = [PartitionLag(A, 10, 5)]
+    clocks = {A: (10, 80.0)}
+
+    assert starved(agent, lags, clocks, 100.0, 15, waiting(queued=frozenset({A}))) == []
+    assert starved(agent, lags, clocks, 100.0, 15, waiting(paused=frozenset({A}))) == []
+    agent.last_out = 90.0  # it finished an event 10 s ago: busy with other partitions
+    assert starved(agent, lags, clocks, 100.0, 15, waiting()) == []
+    agent.last_out = 80.0
+    agent.started(B, 3)  # inside an event (a hang is the stall bound's business)
+    assert starved(agent, lags, clocks, 100.0, 15, waiting()) == []
