@@ -12,6 +12,8 @@ Two choices keep that promise where Faust's ``take_events`` would break it:
   batch was worked and acknowledged; a failure leaves the batch unacked, to be read again.
 - A send that fails (the broker away longer than the producer's own retries) is sent again
   until Kafka takes it, instead of failing the batch.
+
+Records go straight to the worker's producer (engine.producing).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any, cast
 from faust import Stream
 from faust.types import EventT, StreamT, TopicT
 
+from engine.producing import produce
 from engine.state.history import history_acknowledged
 
 log = logging.getLogger(__name__)
@@ -54,7 +57,7 @@ class Outputs:
 
     async def send(self, topic: TopicT, key: bytes | None, value: bytes) -> None:
         """Hand the record to the producer (it waits only if the producer's buffer is full)."""
-        acked = await topic.send(key=key, value=value)
+        acked = await produce(topic, key, value)
         self._pending.append(Output(topic, key, value, acked))
 
     async def acknowledged(self) -> None:
@@ -78,7 +81,7 @@ def _failed(answer: object) -> bool:
 
 
 async def _resent(output: Output) -> Output:
-    acked = await output.topic.send(key=output.key, value=output.value)
+    acked = await produce(output.topic, output.key, output.value)
     return Output(output.topic, output.key, output.value, acked)
 
 

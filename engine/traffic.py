@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from faust.sensors import Sensor
-from faust.types import TP, Message, ProducerT
+from faust.types import TP, AppT, Message, ProducerT
 from faust.types.tuples import PendingMessage
 from prometheus_client import Counter
 
@@ -68,14 +68,17 @@ class TrafficSensor(Sensor):
     def on_send_initiated(
         self, producer: ProducerT, topic: str, message: PendingMessage, keysize: int, valsize: int
     ) -> Any:
-        value = message.value
+        self.sent(topic, message.value)
+        return None
+
+    def sent(self, topic: str, value: Any) -> None:
+        """Count one record sent to ``topic`` (by Topic.send, or straight to the producer)."""
         field = self._fields.get(topic)
         kind = type_of(value, field) if field is not None and isinstance(value, bytes) else ""
         counter = self._out.get((topic, kind))
         if counter is None:
             counter = self._new_out(topic, kind)
         counter.inc()
-        return None
 
     def _new_out(self, topic: str, kind: str) -> Counter:
         seen = self._types.setdefault(topic, set())
@@ -89,6 +92,18 @@ class TrafficSensor(Sensor):
         return self._labels.get(topic, INTERNAL)
 
 
+def count_sent(app: AppT, topic: str, value: bytes) -> None:
+    """Count a record sent straight to the producer, past Topic.send and its sensors."""
+    sensor = _sensors.get(id(app))
+    if sensor is not None:
+        sensor.sent(topic, value)
+
+
+_sensors: dict[int, TrafficSensor] = {}
+"""The traffic sensor of each app in this process (one engine per worker process)."""
+
+
 def wire_traffic(engine: Engine) -> None:
     declared = {engine.topics.name(spec): spec for spec in all_topics()}
-    engine.app.sensors.add(TrafficSensor(declared))
+    sensor = _sensors[id(engine.app)] = TrafficSensor(declared)
+    engine.app.sensors.add(sensor)

@@ -15,6 +15,7 @@ from aiokafka.errors import KafkaError
 from faust.web import Request
 
 from engine.context import Engine
+from engine.producing import produce
 from schemas.codec import encode
 from schemas.delivery import Delivery
 from topics.registry import DELIVERIES, entity_key
@@ -56,7 +57,7 @@ async def store_delivery(engine: Engine, delivery: Delivery) -> None:
     key = entity_key(delivery.integration_id, delivery.entity_key).encode()
     try:
         async with asyncio.timeout(engine.settings.ack_timeout_seconds):
-            await (await topic.send(key=key, value=encode(delivery)))
+            await (await produce(topic, key, encode(delivery)))
     except (TimeoutError, KafkaError, OSError) as exc:
         log.warning("Kafka did not acknowledge a delivery in time: %r", exc)
         raise Rejection(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
 from typing import Any, cast
 
 from aiokafka.errors import KafkaTimeoutError
@@ -12,14 +13,22 @@ from engine.acked_batches import Outputs
 
 
 class Broker:
-    """A topic's ``send``: answers each record with a future that fails ``failures`` times."""
+    """A topic of an app whose producer answers each record with a future that fails
+    ``failures`` times."""
 
     def __init__(self, failures: int) -> None:
         self.failures = failures
         self.stored: list[bytes] = []
         self.sent = 0
+        self.app = SimpleNamespace(producer=self)
 
-    async def send(self, key: bytes | None, value: bytes) -> asyncio.Future[Any]:
+    def get_topic_name(self) -> str:
+        return "ns.orders"
+
+    async def send(
+        self, topic: str, key: bytes | None, value: bytes, **_: object
+    ) -> asyncio.Future[Any]:
+        assert topic == "ns.orders"
         self.sent += 1
         acked: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         if self.failures:
