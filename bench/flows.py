@@ -8,12 +8,13 @@ namespace's deliveries topic; a real worker drains them; measured is what it wri
 orders topic (translate-deliveries: the platform mapping). The automation gate and the
 Configurações/Mapeamentos of the import (erp-orders) run after that topic, right before the ERP
 call, with no topic between: they are timed in-process per order instead
-(``order_checks_before_erp_us``); erp-orders runs alongside against the ERP sandbox (200 req/s:
-at the ERP's real 1 req/s its full stream buffer stalls the whole worker, see the report).
+(``order_checks_before_erp_us``). The measured worker runs translate-deliveries only
+(``PONTE_AGENTS``): the sink is excluded, as the issue asks, and runs on other workers in such
+a deployment.
 Stock: N ERP ``stock.changed`` envelopes on the ERP changes topic, loaded once the worker is
 ready, several integrations with stock_export on; measured is what erp-fanout writes to the
-outbound topic (one command per integration and change). The platform sink runs in the same
-worker against a store at Shopify Standard limits, as in production.
+outbound topic (one command per integration and change), by a worker that runs erp-fanout only
+(the platform sink, paced by the store's rate limit, is excluded).
 Throughput is read from the output records' Kafka timestamps, first to last (and the middle
 90%); records per CPU second compare the two sides fairly on a busy host. Baselines run with the
 worker stopped. Freshness: see ``bench.freshness``.
@@ -103,6 +104,7 @@ def orders_flow() -> Flow:
         expected=lambda records, _ids: [r.identity for r in records],
         work=lambda integrations: translate_orders({i.id: i for i in integrations}),
         identity=order_identity,
+        worker_env={"PONTE_AGENTS": "translate-deliveries"},  # the sink excluded
     )
 
 
@@ -124,6 +126,7 @@ def stock_flow(count: int) -> Flow:
         expected=lambda records, ids: [f"{i}:{r.identity}" for i in ids for r in records],
         work=fan_out_stock,
         identity=command_identity,
+        worker_env={"PONTE_AGENTS": "erp-fanout"},  # the sink excluded
         load_after_start=True,  # erp-fanout does not wait for the integrations view (report)
     )
 

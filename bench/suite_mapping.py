@@ -12,7 +12,6 @@ bytes), run on the same topic before the namespace is deleted.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +24,6 @@ from bench.flow_kafka import read_written
 from bench.flow_stats import exactly_once, throughput
 from bench.flows import new_stack, order_checks_cost, orders_flow
 from bench.suite_figures import share
-
-MAPPING_AGENT = "translate-deliveries"
 
 
 def pass_through(key: bytes | None, value: bytes) -> list[tuple[bytes, bytes]]:
@@ -45,7 +42,7 @@ def measure_mapping(
     """Engine, B2 and B1 figures, and the ratios the issue asks for."""
     stack = new_stack(bootstrap, workdir, "mapping")
     try:
-        flow = replace(orders_flow(), worker_env={"PONTE_AGENTS": MAPPING_AGENT})
+        flow = orders_flow()  # its worker runs translate-deliveries only
         measured = measure_flow(stack, flow, records, timeout)
         source = flow.source.named(stack.namespace)
         sink = f"{stack.namespace}.bench.b1"
@@ -58,7 +55,7 @@ def measure_mapping(
     engine, b2 = measured["engine"], measured["baseline"]
     return {
         "what": "Shopify orders/create delivery -> order.placed envelope (translate-deliveries)",
-        "worker_agents": MAPPING_AGENT,
+        "worker_agents": flow.worker_env["PONTE_AGENTS"],
         "records": len(records),
         "b1_pass_through": b1,
         "b2_decode_map_encode": b2,
