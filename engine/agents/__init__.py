@@ -18,18 +18,20 @@ from engine.jobs.runner import wire_job_runner
 from engine.traffic import wire_traffic
 from engine.webhook_subscriptions import wire_webhook_subscriptions
 
+STREAM_AGENT_WIRING: dict[str, Callable[[Engine], None]] = {
+    "translate-deliveries": wire_deliveries,
+    "erp-orders": wire_erp_orders,
+    "erp-catalog": wire_erp_catalog,
+    "job-runner": wire_job_runner,
+    "erp-fanout": wire_erp_fanout,
+    "platform-sink": wire_platform_sink,
+}
+"""Each stream agent PONTE_AGENTS can name (engine.settings.STREAM_AGENTS), and its wiring."""
+
 
 def wire_agents(engine: Engine) -> None:
     """The stream agents this worker runs (PONTE_AGENTS), then the timers every worker has."""
-    stream_agents: dict[str, Callable[[Engine], None]] = {
-        "translate-deliveries": wire_deliveries,
-        "erp-orders": wire_erp_orders,
-        "erp-catalog": wire_erp_catalog,
-        "job-runner": wire_job_runner,
-        "erp-fanout": wire_erp_fanout,
-        "platform-sink": wire_platform_sink,
-    }
-    for name, wire in stream_agents.items():
+    for name, wire in STREAM_AGENT_WIRING.items():
         if engine.settings.runs(name):
             wire(engine)
     wire_erp_poller(engine)

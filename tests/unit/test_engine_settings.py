@@ -7,7 +7,16 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from engine.settings import EngineSettings, KafkaSettings
+from engine.agents import (
+    STREAM_AGENT_WIRING,
+    deliveries,
+    erp_catalog,
+    erp_fanout,
+    erp_orders,
+    platform_sink,
+)
+from engine.jobs import runner
+from engine.settings import STREAM_AGENTS, EngineSettings, KafkaSettings
 
 ADMIN_TOKEN = "admin-token-7f3a9c"
 SECRET_KEY = "x" * 43 + "="
@@ -163,3 +172,8 @@ def test_a_worker_can_be_limited_to_some_agents() -> None:
 def test_unknown_agents_are_refused_with_the_known_ones(agents: str) -> None:
     with pytest.raises(ValidationError, match="use all or some of translate-deliveries"):
         EngineSettings.from_env(dict(REQUIRED) | {"PONTE_AGENTS": agents})
+
+
+def test_every_agent_ponte_agents_names_is_wired_under_its_own_name() -> None:
+    modules = (deliveries, erp_orders, erp_catalog, erp_fanout, platform_sink, runner)
+    assert set(STREAM_AGENT_WIRING) == set(STREAM_AGENTS) == {m.AGENT for m in modules}
