@@ -139,16 +139,19 @@ class Children:
                 process.wait()
 
 
+def erp_sandbox_args(config: DemoConfig, token: str) -> list[str]:
+    """The ERP sandbox's command line. Values go as ``--option=value``: a random token may
+    start with "-", which argparse would otherwise read as the next option."""
+    return [
+        "sandbox", "erp", f"--port={config.erp_port}", f"--db={config.erp_db}",
+        f"--token={token}", "--seed-products=5",
+    ]  # fmt: skip
+
+
 def start_erp_and_engine(
     children: Children, values: dict[str, str], config: DemoConfig, bootstrap: str
 ) -> None:
-    children.start(
-        "erp",
-        ["sandbox", "erp", "--port", str(config.erp_port),
-         "--db", str(config.erp_db),
-         "--token", values["PONTE_ERP_TOKEN"], "--seed-products", "5"],
-        {},
-    )  # fmt: skip
+    children.start("erp", erp_sandbox_args(config, values["PONTE_ERP_TOKEN"]), {})
     children.start(
         "engine",
         ["worker"],
