@@ -24,8 +24,9 @@ as already read. engine.liveness fetches a refused partition again from its base
 (``refetch``); ``ReadOffsets`` holds the read offset there until that record comes, and
 engine.flow_control does not hand over twice what was handed over before the seek. The race
 itself is closed at its source: ``GuardedConsumer.perform_seek`` holds the stream partitions
-back until the seek is done and seeks never-committed ones to their log start (refetch stays as
-the safety net).
+back until the seek is done and seeks never-committed ones to their log start, and
+``GuardedConsumer._getmany`` gives back records fetched for a partition that is not active
+(refetch stays as the safety net).
 
 The transport also brings engine.flow_control's conductor, whose stream buffers never block the
 worker's one fetcher.
@@ -36,7 +37,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any, ClassVar
 
 import faust
@@ -54,6 +55,12 @@ def commit_base(committed: int | None, log_start: int | None) -> int:
     if committed is not None:
         return committed
     return log_start or 0
+
+
+def given_back(first_offsets: Mapping[TP, int], wanted: Callable[[TP], bool]) -> dict[TP, int]:
+    """The partitions whose fetched records must not be handed over, each with the offset its
+    fetch position goes back to: the first record fetched (aiokafka moved past them)."""
+    return {tp: offset for tp, offset in first_offsets.items() if not wanted(tp)}
 
 
 def starts_at_base(acked: Collection[int], base: int) -> bool:
@@ -148,6 +155,38 @@ class GuardedConsumer(aiokafka_driver.Consumer):
             held, self._held_back = self._held_back, set()
             super().resume_partitions(held & self.assignment())
 
+    async def _getmany(self, active_partitions: set[TP] | None, timeout: float) -> Any:
+        """Records of the partitions active when the fetch returns, and of no other.
+
+        Faust passes its live set of active partitions to aiokafka, which returns the records of
+        EVERY assigned partition when that set is empty. During the seek at a worker's start the
+        set empties while the fetch long-polls (the changelogs are paused again, the stream
+        partitions still wait for the seek): records of paused stream partitions came back,
+        aiokafka's position moved past them, and Faust dropped them (a hole the commit guard
+        refused, 1 start in 4 under CPU contention in the catch-up benchmark) or handed them
+        over before the seek reset its read offsets (processed twice). A snapshot of the set is
+        asked for instead, and records of a partition no longer active on return are given
+        back: its position goes back to their first offset."""
+        asked = None if active_partitions is None else frozenset(active_partitions)
+        if asked is not None and not asked:
+            return {}
+        records = await super()._getmany(asked, timeout)  # type: ignore[arg-type]
+        if not records or active_partitions is None:
+            return records
+        active, buffered = self._get_active_partitions(), self._buffered_partitions
+        back = given_back(
+            {tp: batch[0].offset for tp, batch in records.items() if batch},
+            lambda tp: tp in active or tp in buffered,
+        )
+        if not back:
+            return records
+        assigned = self.assignment()
+        for tp, offset in back.items():
+            if tp in assigned:  # a revoked one is read from its committed offset by its owner
+                await self._seek(tp, offset)
+        log.info("fetched records of %d paused partitions given back", len(back))
+        return {tp: batch for tp, batch in records.items() if tp not in back}
+
     async def refetch(self, tp: TP, offset: int) -> None:
         """Fetch ``tp`` again from ``offset``; what was fetched before is not handed over."""
         self.refetching[tp] = offset
@@ -168,7 +207,12 @@ class GuardedConsumer(aiokafka_driver.Consumer):
         base = commit_base(self._committed_offset[tp], self.log_starts.get(tp))
         if not starts_at_base(acked, base):
             # the records from the base on were never processed
-            self.refused_since.setdefault(tp, time.monotonic())
+            if tp not in self.refused_since:
+                self.refused_since[tp] = time.monotonic()
+                log.info(
+                    "commit of %s refused: %d offsets acked from %d to %d, base %d, read %s",
+                    tp, len(acked), min(acked), max(acked), base, self._read_offset.get(tp),
+                )  # fmt: skip
             return None
         self.refused_since.pop(tp, None)
         self._gap[tp].clear()  # a jump in fetched offsets is records skipped, not a hole

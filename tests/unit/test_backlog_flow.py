@@ -9,7 +9,7 @@ from typing import Any
 from faust.types import TP
 from mode.utils.queues import FlowControlEvent, ThrowableQueue
 
-from engine.commit_guard import ReadOffsets, commit_base, starts_at_base
+from engine.commit_guard import ReadOffsets, commit_base, given_back, starts_at_base
 from engine.flow_control import BufferHandler
 from engine.liveness import AgentProgress, PartitionLag, Waiting, stall_of
 
@@ -68,6 +68,13 @@ def test_a_commit_starts_at_the_committed_offset_or_the_log_start() -> None:
     assert not starts_at_base([100, 101], commit_base(None, None))
     assert not starts_at_base([9], 7)
     assert not starts_at_base([], 0)
+
+
+def test_records_fetched_for_a_partition_not_active_go_back_to_their_first_offset() -> None:
+    # At a worker's start aiokafka returned a paused partition's records during the seek.
+    back = given_back({A: 800, B: 821}, lambda tp: tp == A)
+    assert back == {B: 821}
+    assert given_back({A: 800}, lambda tp: True) == {}
 
 
 class Consumer:
