@@ -352,12 +352,16 @@ class Liveness:
             if sought is not None and sought[0] == base and now - sought[1] < self.bound / 2:
                 continue
             self._holes[tp] = (base, now)
-            log.warning("liveness: %s refetched from %d (records never handed over)", tp, base)
             consumer: Any = self.engine.app.consumer  # Faust's private offsets bookkeeping
             acked = consumer._acked.get(tp) or ()
             read = consumer._read_offset.get(tp)
-            if acked and read is not None:  # handed over from the hole's end on: not again
-                getattr(consumer, "delivered_again", {})[tp] = (min(acked), read)
+            skipped = (min(acked), read) if acked and read is not None else None
+            if skipped:  # handed over from the hole's end on: not again
+                getattr(consumer, "delivered_again", {})[tp] = skipped
+            log.warning(
+                "liveness: %s refetched from %d (records never handed over; not again: %s)",
+                tp, base, skipped,
+            )  # fmt: skip
             await consumer.refetch(tp, base)
             LIVENESS_RECOVERIES.labels(agent=self._agent_of(tp), action="refetch_hole").inc()
 
